@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+// Placeholder until the native BLAS addon lands: nothing to build yet.

@@ -1,0 +1,28 @@
+/**
+ * The `xasflow` command line. Each command group lives in its own file under ./commands and is
+ * registered here; the commands are thin shells over the library.
+ */
+import { Command } from 'commander';
+import { SOFTWARE } from '../core/spectrum.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('xasflow')
+    .description('Automated X-ray absorption spectroscopy analysis')
+    .version(SOFTWARE.split(' ')[1]);
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`xasflow: ${msg}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,6 @@
+/** xasflow library API. */
+
+export * from './core/atomic-write.js';
+export * from './core/errors.js';
+export * from './core/rng.js';
+export * from './core/spectrum.js';
