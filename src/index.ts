@@ -4,3 +4,4 @@ export * from './core/atomic-write.js';
 export * from './core/errors.js';
 export * from './core/rng.js';
 export * from './core/spectrum.js';
+export * from './structure/index.js';
