@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "xasflow_nn",
+      "sources": ["xasflow_nn.c"],
+      "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-Wall", "-Wextra"],
+      "cflags!": ["-O2"],
+      "libraries": ["-lopenblas", "-lm"]
+    }
+  ]
+}

@@ -1,0 +1,71 @@
+/**
+ * Loader for the optional OpenBLAS N-API addon (native/xasflow_nn.c, built by
+ * scripts/build-native.mjs). Returns null with the reason when the addon is absent or unloadable,
+ * so the backend selector can fall back to WebAssembly/TypeScript kernels.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ConvGeometry, Kernels } from './kernels.js';
+
+const ADDON_ABI = 1;
+
+interface Addon {
+  abi(): number;
+  sgemm: Kernels['gemm'];
+  im2col(x: Float32Array, ...rest: (number | Float32Array)[]): void;
+  col2im(dcol: Float32Array, ...rest: (number | Float32Array)[]): void;
+  biasAct: Kernels['biasAct'];
+  actBackward: Kernels['actBackward'];
+  colSum: Kernels['colSum'];
+  bnForwardTrain: Kernels['bnForwardTrain'];
+  bnForwardEval: Kernels['bnForwardEval'];
+  bnBackward: Kernels['bnBackward'];
+  adam: Kernels['adam'];
+  sumSquares: Kernels['sumSquares'];
+  scale: Kernels['scale'];
+  setThreads(n: number): void;
+  getThreads(): number;
+}
+
+/** Path of the compiled addon (same relative place from src/nn/backend and dist/nn/backend). */
+export function nativeAddonPath(): string {
+  return fileURLToPath(new URL('../../../native/build/Release/xasflow_nn.node', import.meta.url));
+}
+
+export function loadNativeKernels(): { kernels: Kernels } | { reason: string } {
+  const path = nativeAddonPath();
+  if (!existsSync(path))
+    return { reason: `native addon not built (${path} missing; run node scripts/build-native.mjs)` };
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(path) as Addon;
+  } catch (err) {
+    return { reason: `native addon failed to load: ${(err as Error).message.split('\n')[0]}` };
+  }
+  if (typeof addon.abi !== 'function' || addon.abi() !== ADDON_ABI) {
+    return {
+      reason: `native addon at ${path} is from another xasflow version; rebuild it (node scripts/build-native.mjs)`,
+    };
+  }
+  const geo = (g: ConvGeometry) =>
+    [g.batch, g.length, g.channels, g.kernelSize, g.stride, g.padLeft, g.dilation, g.lengthOut] as const;
+  const kernels: Kernels = {
+    name: 'native',
+    setThreads: (n) => addon.setThreads(n),
+    getThreads: () => addon.getThreads(),
+    gemm: addon.sgemm,
+    im2col: (x, g, col) => addon.im2col(x, ...geo(g), col),
+    col2im: (dcol, g, dx) => addon.col2im(dcol, ...geo(g), dx),
+    biasAct: addon.biasAct,
+    actBackward: addon.actBackward,
+    colSum: addon.colSum,
+    bnForwardTrain: addon.bnForwardTrain,
+    bnForwardEval: addon.bnForwardEval,
+    bnBackward: addon.bnBackward,
+    adam: addon.adam,
+    sumSquares: addon.sumSquares,
+    scale: addon.scale,
+  };
+  return { kernels };
+}
