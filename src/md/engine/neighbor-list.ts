@@ -1,9 +1,11 @@
 /**
- * Verlet neighbour list with skin, built through a cell (linked-bin) list, for orthorhombic boxes.
- * Half list: each pair (i, j, image) appears once, stored as code = j·256 + imageIndex so the force
- * loop needs one load per pair; image shift vectors are kept as integer multiples of the box and
- * rescaled when the box changes (barostat). Any box with every periodic edge ≥ the list cutoff works,
- * including boxes so small that an atom sees several images of the same neighbour.
+ * Verlet neighbour list with skin, built through a cell (bin) list, for orthorhombic boxes.
+ * Half list: each pair (i, j, image) appears once — under the atom whose bin sees the other through
+ * the "upper half" bin stencil (or under the earlier atom of a shared bin) — stored as
+ * code = j·256 + imageIndex so the force loop needs one load per pair. Image shift vectors are kept as
+ * integer multiples of the box and rescaled when the box changes (barostat). Any box with every
+ * periodic edge ≥ the list cutoff works, including boxes so small that an atom sees several images
+ * of the same neighbour.
  */
 import { XasInputError } from '../../core/errors.js';
 
@@ -27,9 +29,14 @@ export class NeighborList {
   private shiftLookup = new Map<number, number>();
   private refPositions: Float64Array = new Float64Array(0);
   private refBox: [number, number, number] = [0, 0, 0];
-  private cellHead: Int32Array = new Int32Array(0);
-  private cellNext: Int32Array = new Int32Array(0);
+  private cellStart: Int32Array = new Int32Array(0);
+  private cellFill: Int32Array = new Int32Array(0);
+  private cellAtoms: Int32Array = new Int32Array(0);
   private cellOf: Int32Array = new Int32Array(0);
+  private slotOf: Int32Array = new Int32Array(0);
+  private sorted: Float64Array = new Float64Array(0);
+  private stencil: Int32Array = new Int32Array(0);
+  private stencilLength: Int32Array = new Int32Array(0);
 
   constructor(cutoffAngstrom: number, skinAngstrom: number) {
     if (!(cutoffAngstrom > 0) || !(skinAngstrom >= 0)) {
@@ -143,30 +150,92 @@ export class NeighborList {
         : Math.min(nc[d] - 1, Math.ceil(rlist / size - 1e-12));
     }
     const ncell = nc[0] * nc[1] * nc[2];
-    if (this.cellHead.length < ncell) this.cellHead = new Int32Array(ncell);
-    if (this.cellNext.length < n) {
-      this.cellNext = new Int32Array(n);
-      this.cellOf = new Int32Array(3 * n);
+    // Counting sort of atoms into bins, with their coordinates copied in bin order for locality.
+    if (this.cellStart.length < ncell + 1) this.cellStart = new Int32Array(ncell + 1);
+    if (this.cellAtoms.length < n) {
+      this.cellAtoms = new Int32Array(n);
+      this.cellOf = new Int32Array(n);
+      this.sorted = new Float64Array(3 * n);
     }
-    const head = this.cellHead;
-    head.fill(-1, 0, ncell);
-    const next = this.cellNext;
+    const cellStart = this.cellStart;
+    const cellAtoms = this.cellAtoms;
     const cellOf = this.cellOf;
-    for (let i = n - 1; i >= 0; i--) {
+    const slotOf = this.slotOf.length >= n ? this.slotOf : (this.slotOf = new Int32Array(n));
+    const sorted = this.sorted;
+    cellStart.fill(0, 0, ncell + 1);
+    for (let i = 0; i < n; i++) {
       let c = 0;
       for (let d = 0; d < 3; d++) {
         let ci = Math.floor(((pos[3 * i + d] - lo[d]) / span[d]) * nc[d]);
         if (ci < 0) ci = 0;
         if (ci >= nc[d]) ci = nc[d] - 1;
-        cellOf[3 * i + d] = ci;
         c = c * nc[d] + ci;
       }
-      next[i] = head[c];
-      head[c] = i;
+      cellOf[i] = c;
+      cellStart[c + 1]++;
     }
+    for (let c = 0; c < ncell; c++) cellStart[c + 1] += cellStart[c];
+    const fill = this.cellFill.length >= ncell ? this.cellFill : (this.cellFill = new Int32Array(ncell));
+    fill.set(cellStart.subarray(0, ncell));
+    for (let i = 0; i < n; i++) {
+      const q = fill[cellOf[i]]++;
+      cellAtoms[q] = i;
+      slotOf[i] = q;
+      sorted[3 * q] = pos[3 * i];
+      sorted[3 * q + 1] = pos[3 * i + 1];
+      sorted[3 * q + 2] = pos[3 * i + 2];
+    }
+    // Half stencil of every bin: the bin itself first, then the offsets that are lexicographically
+    // positive, each with its neighbour bin and image index. Offset −o is never visited, so every
+    // (pair, image) is met exactly once.
     this.shiftLookup.clear();
     this.nShifts = 0;
-    const zeroShift = this.shiftIndex(0, 0, 0);
+    this.shiftIndex(0, 0, 0);
+    const nsten = (2 * reach[0] + 1) * (2 * reach[1] + 1) * (2 * reach[2] + 1);
+    if (this.stencil.length < 2 * ncell * nsten) this.stencil = new Int32Array(2 * ncell * nsten);
+    const stencil = this.stencil;
+    const lens =
+      this.stencilLength.length >= ncell ? this.stencilLength : (this.stencilLength = new Int32Array(ncell));
+    for (let cx = 0; cx < nc[0]; cx++) {
+      for (let cy = 0; cy < nc[1]; cy++) {
+        for (let cz = 0; cz < nc[2]; cz++) {
+          const c = (cx * nc[1] + cy) * nc[2] + cz;
+          let w = 2 * c * nsten;
+          stencil[w++] = c;
+          stencil[w++] = 0;
+          for (let ox = -reach[0]; ox <= reach[0]; ox++) {
+            let gx = cx + ox;
+            let sx = 0;
+            if (pbc[0]) {
+              sx = Math.floor(gx / nc[0]);
+              gx -= sx * nc[0];
+            } else if (gx < 0 || gx >= nc[0]) continue;
+            for (let oy = -reach[1]; oy <= reach[1]; oy++) {
+              let gy = cy + oy;
+              let sy = 0;
+              if (pbc[1]) {
+                sy = Math.floor(gy / nc[1]);
+                gy -= sy * nc[1];
+              } else if (gy < 0 || gy >= nc[1]) continue;
+              for (let oz = -reach[2]; oz <= reach[2]; oz++) {
+                if (!(ox > 0 || (ox === 0 && (oy > 0 || (oy === 0 && oz > 0))))) continue;
+                let gz = cz + oz;
+                let sz = 0;
+                if (pbc[2]) {
+                  sz = Math.floor(gz / nc[2]);
+                  gz -= sz * nc[2];
+                } else if (gz < 0 || gz >= nc[2]) continue;
+                stencil[w++] = (gx * nc[1] + gy) * nc[2] + gz;
+                stencil[w++] = this.shiftIndex(sx, sy, sz);
+              }
+            }
+          }
+          lens[c] = (w - 2 * c * nsten) >> 1;
+        }
+      }
+    }
+    this.updateBox(box);
+    const shift = this.shiftVec;
     if (this.start.length !== n + 1) this.start = new Int32Array(n + 1);
     const start = this.start;
     let codes = this.codes;
@@ -176,60 +245,34 @@ export class NeighborList {
       const xi = pos[3 * i];
       const yi = pos[3 * i + 1];
       const zi = pos[3 * i + 2];
-      const cx = cellOf[3 * i];
-      const cy = cellOf[3 * i + 1];
-      const cz = cellOf[3 * i + 2];
-      for (let ox = -reach[0]; ox <= reach[0]; ox++) {
-        let gx = cx + ox;
-        let sx = 0;
-        if (pbc[0]) {
-          sx = Math.floor(gx / nc[0]);
-          gx -= sx * nc[0];
-        } else if (gx < 0 || gx >= nc[0]) continue;
-        for (let oy = -reach[1]; oy <= reach[1]; oy++) {
-          let gy = cy + oy;
-          let sy = 0;
-          if (pbc[1]) {
-            sy = Math.floor(gy / nc[1]);
-            gy -= sy * nc[1];
-          } else if (gy < 0 || gy >= nc[1]) continue;
-          for (let oz = -reach[2]; oz <= reach[2]; oz++) {
-            let gz = cz + oz;
-            let sz = 0;
-            if (pbc[2]) {
-              sz = Math.floor(gz / nc[2]);
-              gz -= sz * nc[2];
-            } else if (gz < 0 || gz >= nc[2]) continue;
-            const isZero = sx === 0 && sy === 0 && sz === 0;
-            // Image of the pair (i, i, S) is counted once: only for the lexicographically positive S.
-            const selfOk = !isZero && (sx > 0 || (sx === 0 && (sy > 0 || (sy === 0 && sz > 0))));
-            const bx = sx * box[0] - xi;
-            const by = sy * box[1] - yi;
-            const bz = sz * box[2] - zi;
-            let sIndex = isZero ? zeroShift : -1;
-            for (let j = head[(gx * nc[1] + gy) * nc[2] + gz]; j >= 0; j = next[j]) {
-              if (j < i || (j === i && !selfOk)) continue;
-              const dx = pos[3 * j] + bx;
-              const dy = pos[3 * j + 1] + by;
-              const dz = pos[3 * j + 2] + bz;
-              if (dx * dx + dy * dy + dz * dz >= rlist2) continue;
-              if (sIndex < 0) sIndex = this.shiftIndex(sx, sy, sz);
-              if (count >= codes.length) {
-                const g = new Int32Array(codes.length * 2);
-                g.set(codes);
-                codes = g;
-              }
-              codes[count++] = j * 256 + sIndex;
-            }
+      const c = cellOf[i];
+      const base = 2 * c * nsten;
+      for (let t = 0; t < lens[c]; t++) {
+        const g = stencil[base + 2 * t];
+        const si = stencil[base + 2 * t + 1];
+        const bx = shift[3 * si] - xi;
+        const by = shift[3 * si + 1] - yi;
+        const bz = shift[3 * si + 2] - zi;
+        // Own bin (t = 0): only atoms after i in the bin; other bins: all atoms, any image of i itself.
+        for (let q = t === 0 ? slotOf[i] + 1 : cellStart[g], qend = cellStart[g + 1]; q < qend; q++) {
+          const dx = sorted[3 * q] + bx;
+          const dy = sorted[3 * q + 1] + by;
+          const dz = sorted[3 * q + 2] + bz;
+          if (dx * dx + dy * dy + dz * dz >= rlist2) continue;
+          if (count >= codes.length) {
+            const grown = new Int32Array(codes.length * 2);
+            grown.set(codes);
+            codes = grown;
           }
+          codes[count++] = cellAtoms[q] * 256 + si;
         }
       }
     }
     start[n] = count;
     this.codes = codes;
-    this.refPositions = pos.slice();
+    if (this.refPositions.length !== pos.length) this.refPositions = new Float64Array(pos.length);
+    this.refPositions.set(pos);
     this.refBox = [box[0], box[1], box[2]];
-    this.updateBox(box);
     this.builds++;
   }
 }

@@ -3,7 +3,9 @@
  * PairEAM::compute does (same knot lookup, clamping and Horner order), in two passes: host densities
  * ρ̄_i = Σ_j ρ_j(r_ij), then F'(ρ̄) and pair forces
  * f_ij = −[F'_i ρ'_j(r) + F'_j ρ'_i(r) + φ'(r)] r̂ (Daw & Baskes, PRB 29, 6443 (1984)).
- * No allocation inside: scratch arrays belong to the caller.
+ * Pass 1 also compacts the pairs inside the cutoff (neighbour code and r) so pass 2 skips the skin
+ * shell and the square roots. No allocation inside except when the scratch must grow after a list
+ * rebuild.
  */
 import type { NeighborList } from '../engine/neighbor-list.js';
 import { type EamModel, SPLINE_STRIDE } from './eam-model.js';
@@ -13,10 +15,20 @@ export interface EamScratch {
   rho: Float64Array;
   /** F'(ρ̄) per atom. */
   fp: Float64Array;
+  /** Pairs inside the cutoff found by pass 1: CSR offsets, neighbour codes and distances. */
+  activeStart: Int32Array;
+  activeCode: Int32Array;
+  activeR: Float64Array;
 }
 
 export function createEamScratch(n: number): EamScratch {
-  return { rho: new Float64Array(n), fp: new Float64Array(n) };
+  return {
+    rho: new Float64Array(n),
+    fp: new Float64Array(n),
+    activeStart: new Int32Array(n + 1),
+    activeCode: new Int32Array(0),
+    activeR: new Float64Array(0),
+  };
 }
 
 /**
@@ -55,8 +67,17 @@ export function computeEam(
   rho.fill(0, 0, n);
   if (perAtomEnergy) perAtomEnergy.fill(0, 0, n);
 
-  // Pass 1: host densities.
+  // Pass 1: host densities, and the compacted list of pairs inside the cutoff.
+  if (scratch.activeCode.length < nl.pairCount) {
+    scratch.activeCode = new Int32Array(Math.ceil(nl.pairCount * 1.2));
+    scratch.activeR = new Float64Array(scratch.activeCode.length);
+  }
+  const activeStart = scratch.activeStart;
+  const activeCode = scratch.activeCode;
+  const activeR = scratch.activeR;
+  let na = 0;
   for (let i = 0; i < n; i++) {
+    activeStart[i] = na;
     const xi = pos[3 * i];
     const yi = pos[3 * i + 1];
     const zi = pos[3 * i + 2];
@@ -64,14 +85,18 @@ export function computeEam(
     let rhoi = 0;
     for (let k = start[i], kend = start[i + 1]; k < kend; k++) {
       const code = codes[k];
-      const j = code >>> 8;
+      const j = code >> 8;
       const s = (code & 255) * 3;
       const dx = xi - pos[3 * j] - sh[s];
       const dy = yi - pos[3 * j + 1] - sh[s + 1];
       const dz = zi - pos[3 * j + 2] - sh[s + 2];
       const rsq = dx * dx + dy * dy + dz * dz;
       if (rsq < cutsq) {
-        let p = Math.sqrt(rsq) * rdr + 1.0;
+        const r = Math.sqrt(rsq);
+        activeCode[na] = code;
+        activeR[na] = r;
+        na++;
+        let p = r * rdr + 1.0;
         let m = p | 0;
         if (m > nr - 1) m = nr - 1;
         p -= m;
@@ -92,6 +117,7 @@ export function computeEam(
     }
     rho[i] += rhoi;
   }
+  activeStart[n] = na;
 
   // Embedding energy and F'(ρ̄); above rhomax F is continued linearly, as LAMMPS does.
   let energy = 0;
@@ -125,16 +151,15 @@ export function computeEam(
     let fxi = 0;
     let fyi = 0;
     let fzi = 0;
-    for (let k = start[i], kend = start[i + 1]; k < kend; k++) {
-      const code = codes[k];
-      const j = code >>> 8;
+    for (let k = activeStart[i], kend = activeStart[i + 1]; k < kend; k++) {
+      const code = activeCode[k];
+      const j = code >> 8;
       const s = (code & 255) * 3;
       const dx = xi - pos[3 * j] - sh[s];
       const dy = yi - pos[3 * j + 1] - sh[s + 1];
       const dz = zi - pos[3 * j + 2] - sh[s + 2];
-      const rsq = dx * dx + dy * dy + dz * dz;
-      if (rsq < cutsq) {
-        const r = Math.sqrt(rsq);
+      {
+        const r = activeR[k];
         let p = r * rdr + 1.0;
         let m = p | 0;
         if (m > nr - 1) m = nr - 1;
