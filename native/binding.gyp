@@ -3,7 +3,8 @@
     {
       "target_name": "xasflow_nn",
       "sources": ["xasflow_nn.c"],
-      "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-std=gnu11", "-fno-math-errno", "-fopenmp", "-Wall", "-Wextra"],
+      "ldflags": ["-fopenmp"],
       "cflags!": ["-O2"],
       "libraries": ["-lopenblas", "-lm"]
     }

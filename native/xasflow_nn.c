@@ -11,6 +11,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* OpenBLAS entry points (declared here so no particular cblas.h location is required). */
 enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
@@ -19,7 +22,17 @@ extern void cblas_sgemm(int order, int transa, int transb, int m, int n, int k, 
 extern void openblas_set_num_threads(int n);
 extern int openblas_get_num_threads(void);
 
-#define ADDON_ABI 1
+#define ADDON_ABI 2
+/* Threads for the element-wise kernels (and OpenBLAS). Work is split into g_threads fixed chunks
+ * whatever the team size, so results depend only on the thread setting (bit-reproducible). */
+static int g_threads = 1;
+#define PAR_FOR _Pragma("omp parallel for schedule(static) num_threads(g_threads) if (g_threads > 1)")
+/* Chunks for a reduction over `rows`: no more than one chunk per 64 rows. */
+static int chunks_for(int rows) {
+  int t = g_threads;
+  if (t > rows / 64) t = rows / 64;
+  return t < 1 ? 1 : t;
+}
 #define MAX_ARGS 14
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_GELU = 2 };
 
@@ -160,10 +173,13 @@ static napi_value js_im2col(napi_env env, napi_callback_info info) {
   float *col = f32(&a, 9, (size_t)g.batch * g.lout * width, 0);
   if (a.failed) return NULL;
   const size_t ch = g.channels;
-  for (int b = 0; b < g.batch; b++) {
+  const long total_rows = (long)g.batch * g.lout;
+  PAR_FOR
+  for (long rr = 0; rr < total_rows; rr++) {
+    const int b = (int)(rr / g.lout), o = (int)(rr % g.lout);
     const float *xb = x + (size_t)b * g.length * ch;
-    for (int o = 0; o < g.lout; o++) {
-      float *row = col + ((size_t)b * g.lout + o) * width;
+    {
+      float *row = col + (size_t)rr * width;
       const int start = o * g.stride - g.pad;
       for (int kk = 0; kk < g.ks; kk++) {
         const int pos = start + kk * g.dil;
@@ -188,9 +204,10 @@ static napi_value js_col2im(napi_env env, napi_callback_info info) {
   float *dx = f32(&a, 9, (size_t)g.batch * g.length * g.channels, 0);
   if (a.failed) return NULL;
   const size_t ch = g.channels;
-  memset(dx, 0, (size_t)g.batch * g.length * ch * sizeof(float));
+  PAR_FOR
   for (int b = 0; b < g.batch; b++) {
     float *xb = dx + (size_t)b * g.length * ch;
+    memset(xb, 0, (size_t)g.length * ch * sizeof(float));
     for (int o = 0; o < g.lout; o++) {
       const float *row = col + ((size_t)b * g.lout + o) * width;
       const int start = o * g.stride - g.pad;
@@ -221,6 +238,7 @@ static napi_value js_bias_act(napi_env env, napi_callback_info info) {
   const float *bias = f32(&a, 1, cols, 1);
   float *pre = f32(&a, 5, total, 1);
   if (a.failed) return NULL;
+  PAR_FOR
   for (int r = 0; r < rows; r++) {
     float *zr = z + (size_t)r * cols;
     if (bias)
@@ -235,12 +253,42 @@ static napi_value js_bias_act(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+/* s1[c] = Σ_r x[r,c] and, if h is given, s2[c] = Σ_r x[r,c]·h[r,c], in double precision, summed
+ * per fixed row chunk and then over chunks in order (deterministic for a given thread setting). */
+static void col_sums(const float *x, const float *h, int rows, int cols, double *s1, double *s2) {
+  const int T = chunks_for(rows);
+  const size_t cc = cols > 0 ? cols : 1;
+  double *part = calloc((size_t)T * cc * 2, sizeof(double));
+#pragma omp parallel for schedule(static) num_threads(g_threads) if (T > 1)
+  for (int t = 0; t < T; t++) {
+    double *p1 = part + (size_t)t * cc * 2, *p2 = p1 + cc;
+    const int r0 = (int)((long)rows * t / T), r1 = (int)((long)rows * (t + 1) / T);
+    for (int r = r0; r < r1; r++) {
+      const float *xr = x + (size_t)r * cols;
+      for (int c = 0; c < cols; c++) p1[c] += xr[c];
+      if (h) {
+        const float *hr = h + (size_t)r * cols;
+        for (int c = 0; c < cols; c++) p2[c] += (double)xr[c] * hr[c];
+      }
+    }
+  }
+  for (int c = 0; c < cols; c++) {
+    s1[c] = 0;
+    if (s2) s2[c] = 0;
+  }
+  for (int t = 0; t < T; t++) {
+    const double *p1 = part + (size_t)t * cc * 2, *p2 = p1 + cc;
+    for (int c = 0; c < cols; c++) {
+      s1[c] += p1[c];
+      if (s2) s2[c] += p2[c];
+    }
+  }
+  free(part);
+}
+
 static void col_sum(const float *x, int rows, int cols, float *out) {
   double *acc = calloc(cols > 0 ? cols : 1, sizeof(double));
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + (size_t)r * cols;
-    for (int c = 0; c < cols; c++) acc[c] += xr[c];
-  }
+  col_sums(x, NULL, rows, cols, acc, NULL);
   for (int c = 0; c < cols; c++) out[c] = (float)acc[c];
   free(acc);
 }
@@ -255,10 +303,13 @@ static napi_value js_act_backward(napi_env env, napi_callback_info info) {
   const float *ref = f32(&a, 1, act == ACT_NONE ? 0 : total, 0);
   float *db = f32(&a, 5, cols, 1);
   if (a.failed) return NULL;
+  const long n = (long)total;
   if (act == ACT_RELU) {
-    for (size_t i = 0; i < total; i++) dy[i] = ref[i] > 0.0f ? dy[i] : 0.0f;
+    PAR_FOR
+    for (long i = 0; i < n; i++) dy[i] = ref[i] > 0.0f ? dy[i] : 0.0f;
   } else if (act == ACT_GELU) {
-    for (size_t i = 0; i < total; i++) dy[i] = (float)(dy[i] * gelu_grad_d(ref[i]));
+    PAR_FOR
+    for (long i = 0; i < n; i++) dy[i] = (float)(dy[i] * gelu_grad_d(ref[i]));
   }
   if (db) col_sum(dy, rows, cols, db);
   return undefined(env);
@@ -294,20 +345,29 @@ static napi_value js_bn_forward_train(napi_env env, napi_callback_info info) {
   }
   double *mean = calloc(cols, sizeof(double)), *sq = calloc(cols, sizeof(double));
   float *meanf = malloc(cols * sizeof(float)), *scale = malloc(cols * sizeof(float));
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + (size_t)r * cols;
-    for (int c = 0; c < cols; c++) mean[c] += xr[c];
-  }
+  col_sums(x, NULL, rows, cols, mean, NULL);
   for (int c = 0; c < cols; c++) {
     mean[c] /= rows;
     meanf[c] = (float)mean[c];
   }
-  for (int r = 0; r < rows; r++) {
-    const float *xr = x + (size_t)r * cols;
-    for (int c = 0; c < cols; c++) {
-      double d = xr[c] - mean[c];
-      sq[c] += d * d;
+  {
+    const int T = chunks_for(rows);
+    double *part = calloc((size_t)T * cols, sizeof(double));
+#pragma omp parallel for schedule(static) num_threads(g_threads) if (T > 1)
+    for (int t = 0; t < T; t++) {
+      double *p = part + (size_t)t * cols;
+      const int r0 = (int)((long)rows * t / T), r1 = (int)((long)rows * (t + 1) / T);
+      for (int r = r0; r < r1; r++) {
+        const float *xr = x + (size_t)r * cols;
+        for (int c = 0; c < cols; c++) {
+          double d = xr[c] - mean[c];
+          p[c] += d * d;
+        }
+      }
     }
+    for (int t = 0; t < T; t++)
+      for (int c = 0; c < cols; c++) sq[c] += part[(size_t)t * cols + c];
+    free(part);
   }
   for (int c = 0; c < cols; c++) {
     double var_b = sq[c] / rows;
@@ -317,6 +377,7 @@ static napi_value js_bn_forward_train(napi_env env, napi_callback_info info) {
     rm[c] = (float)((1 - momentum) * rm[c] + momentum * mean[c]);
     rv[c] = (float)((1 - momentum) * rv[c] + momentum * (rows > 1 ? sq[c] / (rows - 1) : var_b));
   }
+  PAR_FOR
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (size_t)r * cols;
     float *hr = xhat + (size_t)r * cols, *yr = y + (size_t)r * cols;
@@ -351,6 +412,7 @@ static napi_value js_bn_forward_eval(napi_env env, napi_callback_info info) {
     scale[c] = (float)s;
     shift[c] = (float)(beta[c] - rm[c] * s);
   }
+  PAR_FOR
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (size_t)r * cols;
     float *yr = y + (size_t)r * cols;
@@ -374,13 +436,7 @@ static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
   double *sdy = calloc(cols > 0 ? cols : 1, sizeof(double)), *sdh = calloc(cols > 0 ? cols : 1, sizeof(double));
   float *k = malloc((cols > 0 ? cols : 1) * sizeof(float)), *kb = malloc((cols > 0 ? cols : 1) * sizeof(float));
   float *kh = malloc((cols > 0 ? cols : 1) * sizeof(float));
-  for (int r = 0; r < rows; r++) {
-    const float *d = dy + (size_t)r * cols, *h = xhat + (size_t)r * cols;
-    for (int c = 0; c < cols; c++) {
-      sdy[c] += d[c];
-      sdh[c] += (double)d[c] * h[c];
-    }
-  }
+  col_sums(dy, xhat, rows, cols, sdy, sdh);
   for (int c = 0; c < cols; c++) {
     dbeta[c] = (float)sdy[c];
     dg[c] = (float)sdh[c];
@@ -390,6 +446,7 @@ static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
     kh[c] = (float)(kc * sdh[c] / rows);
   }
   /* dx = k·dy − k·mean(dy) − xhat·k·mean(dy·xhat) */
+  PAR_FOR
   for (int r = 0; r < rows; r++) {
     const float *d = dy + (size_t)r * cols, *h = xhat + (size_t)r * cols;
     float *o = dx + (size_t)r * cols;
@@ -426,7 +483,9 @@ static napi_value js_adam(napi_env env, napi_callback_info info) {
   const float decay = (float)(decoupled ? 1 - lr * wd : 1.0);
   const float l2 = (float)(decoupled ? 0 : wd);
   const float fb1 = (float)b1, fb2 = (float)b2, c1 = (float)(1 - b1), c2 = (float)(1 - b2), feps = (float)eps;
-  for (size_t i = 0; i < len; i++) {
+  const long n = (long)len;
+  PAR_FOR
+  for (long i = 0; i < n; i++) {
     float pi = p[i];
     float gi = g[i] + l2 * pi;
     pi *= decay;
@@ -452,17 +511,29 @@ static napi_value js_sum_squares(napi_env env, napi_callback_info info) {
   }
   const float *x = f32(&a, 0, len, 0);
   if (a.failed) return NULL;
-  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  size_t i = 0;
-  for (; i + 4 <= len; i += 4) {
-    s0 += (double)x[i] * x[i];
-    s1 += (double)x[i + 1] * x[i + 1];
-    s2 += (double)x[i + 2] * x[i + 2];
-    s3 += (double)x[i + 3] * x[i + 3];
+  double total = 0;
+  {
+    const int T = len < 65536 ? 1 : g_threads;
+    double part[256];
+    const int TT = T > 256 ? 256 : T;
+#pragma omp parallel for schedule(static) num_threads(g_threads) if (TT > 1)
+    for (int t = 0; t < TT; t++) {
+      const size_t i0 = len * t / TT, i1 = len * (t + 1) / TT;
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      size_t i = i0;
+      for (; i + 4 <= i1; i += 4) {
+        s0 += (double)x[i] * x[i];
+        s1 += (double)x[i + 1] * x[i + 1];
+        s2 += (double)x[i + 2] * x[i + 2];
+        s3 += (double)x[i + 3] * x[i + 3];
+      }
+      for (; i < i1; i++) s0 += (double)x[i] * x[i];
+      part[t] = (s0 + s1) + (s2 + s3);
+    }
+    for (int t = 0; t < TT; t++) total += part[t];
   }
-  for (; i < len; i++) s0 += (double)x[i] * x[i];
   napi_value out;
-  napi_create_double(env, (s0 + s1) + (s2 + s3), &out);
+  napi_create_double(env, total, &out);
   return out;
 }
 
@@ -480,7 +551,29 @@ static napi_value js_scale(napi_env env, napi_callback_info info) {
   }
   float *x = f32(&a, 0, len, 0);
   if (a.failed) return NULL;
-  for (size_t i = 0; i < len; i++) x[i] *= s;
+  const long n = (long)len;
+  PAR_FOR
+  for (long i = 0; i < n; i++) x[i] *= s;
+  return undefined(env);
+}
+
+/* add(a, b, out): out = a + b element-wise (out may alias a or b). */
+static napi_value js_add(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!get_args(env, info, &a, 3)) return NULL;
+  size_t len = 0;
+  napi_typedarray_type type;
+  void *data;
+  if (napi_get_typedarray_info(env, a.argv[2], &type, &len, &data, NULL, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "xasflow_nn: expected a Float32Array argument");
+    return NULL;
+  }
+  const float *x = f32(&a, 0, len, 0), *y = f32(&a, 1, len, 0);
+  float *out = f32(&a, 2, len, 0);
+  if (a.failed) return NULL;
+  const long n = (long)len;
+  PAR_FOR
+  for (long i = 0; i < n; i++) out[i] = x[i] + y[i];
   return undefined(env);
 }
 
@@ -489,14 +582,15 @@ static napi_value js_set_threads(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, &a, 1)) return NULL;
   int n = inum(&a, 0);
   if (a.failed) return NULL;
-  openblas_set_num_threads(n < 1 ? 1 : n);
+  g_threads = n < 1 ? 1 : n;
+  openblas_set_num_threads(g_threads);
   return undefined(env);
 }
 
 static napi_value js_get_threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
-  napi_create_int32(env, openblas_get_num_threads(), &out);
+  napi_create_int32(env, g_threads, &out);
   return out;
 }
 
@@ -524,6 +618,7 @@ NAPI_MODULE_INIT() {
       {"adam", js_adam},
       {"sumSquares", js_sum_squares},
       {"scale", js_scale},
+      {"add", js_add},
       {"setThreads", js_set_threads},
       {"getThreads", js_get_threads},
       {"abi", js_abi},

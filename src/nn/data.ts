@@ -118,7 +118,7 @@ function checkFractions(t: Table, what: string): void {
       s += v;
     }
     if (Math.abs(s - 1) > 1e-3) {
-      throw new XasInputError(`fractions of sample ${r} sum to ${s}`, {
+      throw new XasInputError(`fractions of sample ${r} sum to ${s.toPrecision(6)}`, {
         field: what,
         expected: 'fractions summing to 1',
       });

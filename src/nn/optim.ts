@@ -72,16 +72,20 @@ export class Adam {
     this.state = { step: 0, m: new Float32Array(size), v: new Float32Array(size) };
   }
 
-  /** Clips (if configured) and applies one update; returns the gradient norm before clipping. */
+  /**
+   * Clips (if configured) and applies one update; returns the gradient norm before clipping (NaN
+   * when clipping is off: the norm is then not computed, as it costs a pass over all gradients).
+   */
   step(params: Float32Array, grads: Float32Array): number {
     const k = kernels();
-    const norm = Math.sqrt(k.sumSquares(grads));
-    if (!Number.isFinite(norm)) {
-      throw new XasInputError(`training diverged: gradient norm is ${norm}`, {
-        expected: 'finite data and a smaller learning rate or gradient clipping',
-      });
-    }
+    let norm = Number.NaN;
     if (this.clipNorm !== undefined) {
+      norm = Math.sqrt(k.sumSquares(grads));
+      if (!Number.isFinite(norm)) {
+        throw new XasInputError(`training diverged: gradient norm is ${norm}`, {
+          expected: 'finite data and a smaller learning rate or gradient clipping',
+        });
+      }
       const coef = this.clipNorm / (norm + 1e-6);
       if (coef < 1) k.scale(grads, coef);
     }

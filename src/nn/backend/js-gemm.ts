@@ -20,6 +20,14 @@ export function jsGemm(
   c: Float32Array,
   ldc: number,
 ): void {
+  const need = (rows: number, cols: number, ld: number) => (rows === 0 ? 0 : (rows - 1) * ld + cols);
+  if (
+    a.length < (transA ? need(k, m, lda) : need(m, k, lda)) ||
+    b.length < (transB ? need(n, k, ldb) : need(k, n, ldb)) ||
+    c.length < need(m, n, ldc)
+  ) {
+    throw new RangeError('gemm: Float32Array argument too short for the given shape');
+  }
   for (let i = 0; i < m; i++) {
     const row = i * ldc;
     if (beta === 0) c.fill(0, row, row + n);

@@ -237,6 +237,10 @@ function scale(a: Float32Array, s: number): void {
   for (let i = 0; i < a.length; i++) a[i] *= s;
 }
 
+function add(a: Float32Array, b: Float32Array, out: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+}
+
 /** Builds a kernel set from a GEMM implementation; everything else is the TypeScript code above. */
 export function makeJsKernels(name: Kernels['name'], gemm: Kernels['gemm']): Kernels {
   return {
@@ -255,6 +259,7 @@ export function makeJsKernels(name: Kernels['name'], gemm: Kernels['gemm']): Ker
     adam,
     sumSquares,
     scale,
+    add,
   };
 }
 

@@ -134,4 +134,6 @@ export interface Kernels {
   sumSquares(a: Float32Array): number;
   /** a *= s in place. */
   scale(a: Float32Array, s: number): void;
+  /** out = a + b element-wise over out.length values (out may alias a or b). */
+  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
 }

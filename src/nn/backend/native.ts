@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ConvGeometry, Kernels } from './kernels.js';
 
-const ADDON_ABI = 1;
+const ADDON_ABI = 2;
 
 interface Addon {
   abi(): number;
@@ -24,6 +24,7 @@ interface Addon {
   adam: Kernels['adam'];
   sumSquares: Kernels['sumSquares'];
   scale: Kernels['scale'];
+  add: Kernels['add'];
   setThreads(n: number): void;
   getThreads(): number;
 }
@@ -37,6 +38,11 @@ export function loadNativeKernels(): { kernels: Kernels } | { reason: string } {
   const path = nativeAddonPath();
   if (!existsSync(path))
     return { reason: `native addon not built (${path} missing; run node scripts/build-native.mjs)` };
+  // Worker threads of OpenBLAS and of the kernels' OpenMP team should sleep, not spin, between
+  // calls: the machine is usually shared (other jobs, other ensemble members), where spinning
+  // threads steal the cores they wait for. Both libraries read these when the addon is loaded.
+  process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   let addon: Addon;
   try {
     addon = createRequire(import.meta.url)(path) as Addon;
@@ -66,6 +72,7 @@ export function loadNativeKernels(): { kernels: Kernels } | { reason: string } {
     adam: addon.adam,
     sumSquares: addon.sumSquares,
     scale: addon.scale,
+    add: addon.add,
   };
   return { kernels };
 }

@@ -39,10 +39,6 @@ export class SequentialLayer implements Layer {
   }
 }
 
-function addInto(dst: Float32Array, src: Float32Array): void {
-  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
-}
-
 export class ResidualLayer implements Layer {
   readonly kind = 'residual';
   readonly outShape: Shape;
@@ -68,7 +64,7 @@ export class ResidualLayer implements Layer {
     const b = this.body.forward(x, ctx);
     const s = this.shortcut.forward(x, ctx);
     const y = this.out.view(b.data.length);
-    for (let i = 0; i < y.length; i++) y[i] = b.data[i] + s.data[i];
+    kernels().add(b.data, s.data, y);
     if (this.act !== ACT_NONE) kernels().biasAct(y, null, b.n * b.length, b.channels, this.act, null);
     this.y = y;
     return { ...b, data: y };
@@ -84,8 +80,7 @@ export class ResidualLayer implements Layer {
     const dShort = this.shortcut.backward({ ...dy, data: copy }, needInputGrad);
     if (!needInputGrad || !dBody || !dShort) return null;
     const dx = this.dxBuf.view(dBody.data.length);
-    dx.set(dBody.data);
-    addInto(dx, dShort.data);
+    kernels().add(dBody.data, dShort.data, dx);
     return { ...dBody, data: dx };
   }
 }
@@ -136,7 +131,7 @@ export class ConcatLayer implements Layer {
       for (let r = 0; r < rows; r++) d.set(dy.data.subarray(r * cTot + off, r * cTot + off + c), r * c);
       off += c;
       const g = br.backward({ data: d, n: dy.n, length: this.outShape.length, channels: c }, needInputGrad);
-      if (dx && g) addInto(dx, g.data);
+      if (dx && g) kernels().add(dx, g.data, dx);
     }
     return dx ? { data: dx, n: dy.n, length: this.inShape.length, channels: this.inShape.channels } : null;
   }
