@@ -1,0 +1,131 @@
+/**
+ * Fast tokenising of numeric data rows: one pass over the characters of a line, each token
+ * checked against the decimal-number grammar (C strtod's decimal form, plus Fortran 'D'
+ * exponents) and converted with Number(); no regular expression per token.
+ */
+
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const D0 = 48;
+const D9 = 57;
+
+/** Result of checking a token. */
+export const NUMBER = 0;
+/** 'nan', 'inf', 'infinity' (any case, signed): numbers to Python, never valid data to us. */
+export const NAN_LIKE = 1;
+export const NOT_NUMBER = 2;
+
+/**
+ * Parses s[start, end) as a decimal number. Returns NaN when the token is not one.
+ * Accepted: [+-] digits [. digits] | [+-] . digits, optionally followed by an exponent
+ * [eEdD] [+-] digits.
+ */
+export function parseDecimal(s: string, start = 0, end = s.length): number {
+  let i = start;
+  let c = s.charCodeAt(i);
+  if (c === PLUS || c === MINUS) c = s.charCodeAt(++i);
+  let digits = 0;
+  while (c >= D0 && c <= D9) {
+    digits++;
+    c = s.charCodeAt(++i);
+  }
+  if (c === DOT) {
+    c = s.charCodeAt(++i);
+    while (c >= D0 && c <= D9) {
+      digits++;
+      c = s.charCodeAt(++i);
+    }
+  }
+  if (digits === 0) return Number.NaN;
+  let fortran = false;
+  if (i < end && (c === 101 || c === 69 || c === 100 || c === 68)) {
+    fortran = c === 100 || c === 68;
+    c = s.charCodeAt(++i);
+    if (c === PLUS || c === MINUS) c = s.charCodeAt(++i);
+    let expDigits = 0;
+    while (c >= D0 && c <= D9) {
+      expDigits++;
+      c = s.charCodeAt(++i);
+    }
+    if (expDigits === 0) return Number.NaN;
+  }
+  if (i !== end) return Number.NaN;
+  let text = s.slice(start, end);
+  if (fortran) text = text.replace(/[dD]/, 'e');
+  return Number(text);
+}
+
+/** Classifies a token: NUMBER, NAN_LIKE or NOT_NUMBER. */
+export function tokenKind(token: string): number {
+  if (!Number.isNaN(parseDecimal(token))) return NUMBER;
+  const t = token.toLowerCase().replace(/^[+-]/, '');
+  return t === 'nan' || t === 'inf' || t === 'infinity' ? NAN_LIKE : NOT_NUMBER;
+}
+
+function isSeparator(c: number, commas: boolean): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 11 || (commas && c === 44);
+}
+
+/**
+ * Splits a line into whitespace-separated tokens (optionally commas too) and parses each.
+ * Reused across lines to avoid allocation; after scan(): count tokens, values[0..count),
+ * firstBad = index of the first token that is not a finite decimal number (or -1),
+ * badKind = NAN_LIKE or NOT_NUMBER for that token.
+ */
+export class RowScanner {
+  values: number[] = [];
+  starts: number[] = [];
+  ends: number[] = [];
+  count = 0;
+  firstBad = -1;
+  badKind = NUMBER;
+  nNotNumber = 0;
+  private line = '';
+
+  constructor(private readonly commas: boolean) {}
+
+  scan(line: string): number {
+    this.line = line;
+    this.count = 0;
+    this.firstBad = -1;
+    this.badKind = NUMBER;
+    this.nNotNumber = 0;
+    const n = line.length;
+    let i = 0;
+    while (i < n) {
+      while (i < n && isSeparator(line.charCodeAt(i), this.commas)) i++;
+      if (i >= n) break;
+      const start = i;
+      while (i < n && !isSeparator(line.charCodeAt(i), this.commas)) i++;
+      const v = parseDecimal(line, start, i);
+      const k = this.count++;
+      this.values[k] = v;
+      this.starts[k] = start;
+      this.ends[k] = i;
+      if (Number.isNaN(v)) {
+        const kind = tokenKind(line.slice(start, i));
+        if (kind === NOT_NUMBER) this.nNotNumber++;
+        if (this.firstBad < 0) {
+          this.firstBad = k;
+          this.badKind = kind;
+        }
+      } else if (!Number.isFinite(v) && this.firstBad < 0) {
+        // overflow such as 1e999
+        this.firstBad = k;
+        this.badKind = NAN_LIKE;
+      }
+    }
+    return this.count;
+  }
+
+  /** Text of token k of the last scanned line. */
+  token(k: number): string {
+    return this.line.slice(this.starts[k], this.ends[k]);
+  }
+
+  /** True when every token is a number or NaN-like (Python's float() would accept it). */
+  isNumericRow(): boolean {
+    return this.count > 0 && this.nNotNumber === 0;
+  }
+}
