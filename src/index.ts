@@ -5,3 +5,4 @@ export * from './core/errors.js';
 export * from './core/rng.js';
 export * from './core/spectrum.js';
 export * from './structure/index.js';
+export * as nn from './nn/index.js';
