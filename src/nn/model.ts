@@ -24,6 +24,7 @@ import {
 import { splitSamples } from './folds.js';
 import { decodeModel, encodeModel, loadModelFile, saveModelFile } from './model-file.js';
 import { Network } from './network.js';
+import { exportOnnx } from './onnx/export.js';
 import { defaultWorkers, type JobSpec, runMembers } from './parallel.js';
 import { type HeadOutput, type Predictions, predictEnsemble } from './predict.js';
 import { type ModelSpec, validateSpec } from './spec.js';
@@ -95,7 +96,7 @@ export interface FitReport {
 }
 
 export function memberSeed(seed: number, member: number): number {
-  return (Math.imul(seed | 0, 0x9e3779b1) + Math.imul(member + 1, 0x85ebca6b)) | 0;
+  return (Math.imul(seed | 0, 0x9e3779b1) + Math.imul(member + 1, 0x85ebca6b)) >>> 0;
 }
 
 function dataFingerprint(d: Dataset): string {
@@ -250,6 +251,18 @@ export class NnModel {
   toBytes(): Uint8Array {
     this.requireTrained();
     return encodeModel(this.parts());
+  }
+
+  /** ONNX bytes of one member (opset 13; see onnx/export.ts for inputs and outputs). */
+  toOnnx(member = 0): Uint8Array {
+    this.requireTrained();
+    if (!(Number.isInteger(member) && member >= 0 && member < this.members.length)) {
+      throw new XasInputError(`no member ${member}`, {
+        field: 'member',
+        expected: `0 to ${this.members.length - 1}`,
+      });
+    }
+    return exportOnnx(this.members[member], this.normalization as Normalization, { member });
   }
 
   static load(path: string): NnModel {
