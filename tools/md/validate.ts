@@ -1,0 +1,205 @@
+/**
+ * Validation runs of the MD protocols, embedded engine against Debian LAMMPS (same potential file,
+ * same protocol), plus the paper's MEAM Ni through `pair_style kim` in LAMMPS. Each run is analysed
+ * with the same code (g(r), first shell, BAD, CNA) and summarised in a JSON fixture.
+ *
+ *   node --import tsx tools/md/validate.ts ci     → test/fixtures/md/protocol-lammps.json
+ *       (LAMMPS runs of the small protocols that test/md/protocol-vs-lammps.test.ts repeats with
+ *        the embedded engine)
+ *   node --import tsx tools/md/validate.ts full   → test/fixtures/md/validation-full.json
+ *       (864-atom fcc 300 K and liquid 1750 K, both engines, and the Wagner 2007 MEAM via KIM)
+ * Work folders go to $TMPDIR/xasflow-md-validate-<set>.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { toJson, writeFileAtomic } from '../../src/core/atomic-write.js';
+import { analyzeSnapshots } from '../../src/md/analysis/analyze.js';
+import { lammpsInfo } from '../../src/md/lammps/lammps-exec.js';
+import { runLammpsJob } from '../../src/md/lammps/lammps-job.js';
+import { expandJobs } from '../../src/md/protocol/jobs.js';
+import { runProtocol } from '../../src/md/protocol/run-protocol.js';
+import { parseProtocol } from '../../src/md/protocol/schema.js';
+import { statePath } from '../../src/md/protocol/snapshots.js';
+
+const set = process.argv[2] ?? 'ci';
+const work = join(tmpdir(), `xasflow-md-validate-${set}`);
+const zhou = resolve('potentials/Ni_Zhou2004.eam.alloy');
+const MEAM = 'MEAM_LAMMPS_Wagner_2007_Ni__MO_444394830472_000';
+
+/** The small protocols the CI test repeats (keep in sync with test/md/protocol-vs-lammps.test.ts). */
+export const CI_CRYSTAL = {
+  phase: 'crystal',
+  structure: 'fcc',
+  cells: [4, 4, 4],
+  aAngstrom: 3.52,
+  temperaturesK: [300],
+  lattice: 'fixed',
+  equilibrationPs: 1,
+  productionPs: 10,
+  snapshotEveryPs: 0.5,
+};
+export const CI_LIQUID = {
+  phase: 'liquid',
+  cells: [4, 4, 4],
+  aAngstrom: 3.52,
+  temperaturesK: [1750],
+  meltPs: 5,
+  quenchPs: 2,
+  nptPs: 4,
+  equilibrationPs: 1,
+  productionPs: 5,
+  snapshotEveryPs: 0.25,
+  timestepPs: 0.001,
+};
+
+interface Run {
+  label: string;
+  engine: 'embedded' | 'lammps';
+  potential: Record<string, unknown>;
+  state: Record<string, unknown>;
+  rCut?: number;
+}
+
+function summary(dir: string, rCut?: number) {
+  const a = analyzeSnapshots([dir], { rCutAngstrom: rCut });
+  return {
+    frames: a.frames,
+    densityPerA3: a.densityPerA3,
+    firstPeakAngstrom: a.firstShell.peakAngstrom,
+    firstPeakHeight: a.firstShell.peakHeight,
+    firstMinimumAngstrom: a.firstShell.minimumAngstrom,
+    coordinationToMinimum: a.firstShell.coordination,
+    shell: a.shell,
+    badPeaksDeg: a.bad.peaksDeg,
+    badCutoffAngstrom: a.bad.cutoffAngstrom,
+    cna: a.cna,
+    perFrame: a.perFrame.map((f) => ({ R1: f.meanR1Angstrom, sigma2: f.sigma2Angstrom2, N: f.coordination })),
+  };
+}
+
+async function main(): Promise<void> {
+  const info = lammpsInfo();
+  const runs: Run[] =
+    set === 'ci'
+      ? [
+          {
+            label: 'fcc-300K-zhou-lammps',
+            engine: 'lammps',
+            potential: { style: 'eam/alloy', file: zhou },
+            state: CI_CRYSTAL,
+            rCut: 3.0,
+          },
+          {
+            label: 'liquid-1750K-zhou-lammps',
+            engine: 'lammps',
+            potential: { style: 'eam/alloy', file: zhou },
+            state: CI_LIQUID,
+          },
+        ]
+      : [
+          ...(['embedded', 'lammps'] as const).flatMap((engine) => [
+            {
+              label: `fcc-300K-zhou-${engine}`,
+              engine,
+              potential: { style: 'eam/alloy', file: zhou },
+              state: {
+                ...CI_CRYSTAL,
+                cells: [6, 6, 6],
+                lattice: 'npt',
+                nptPs: 10,
+                equilibrationPs: 5,
+                productionPs: 20,
+                snapshotEveryPs: 1,
+              },
+              rCut: 3.0,
+            },
+            {
+              label: `liquid-1750K-zhou-${engine}`,
+              engine,
+              potential: { style: 'eam/alloy', file: zhou },
+              state: {
+                ...CI_LIQUID,
+                cells: [6, 6, 6],
+                meltPs: 15,
+                quenchPs: 5,
+                nptPs: 20,
+                equilibrationPs: 5,
+                productionPs: 20,
+                snapshotEveryPs: 1,
+              },
+            },
+          ]),
+          {
+            label: 'fcc-300K-meam-lammps',
+            engine: 'lammps',
+            potential: { style: 'kim', model: MEAM },
+            state: {
+              ...CI_CRYSTAL,
+              cells: [6, 6, 6],
+              lattice: 'npt',
+              nptPs: 10,
+              equilibrationPs: 5,
+              productionPs: 20,
+              snapshotEveryPs: 1,
+            },
+            rCut: 3.0,
+          },
+          {
+            label: 'liquid-1750K-meam-lammps',
+            engine: 'lammps',
+            potential: { style: 'kim', model: MEAM },
+            state: {
+              ...CI_LIQUID,
+              cells: [6, 6, 6],
+              meltPs: 15,
+              quenchPs: 5,
+              nptPs: 20,
+              equilibrationPs: 5,
+              productionPs: 20,
+              snapshotEveryPs: 1,
+            },
+          },
+        ];
+  const results: Record<string, unknown> = {};
+  for (const r of runs) {
+    const outDir = join(work, r.label);
+    rmSync(outDir, { recursive: true, force: true });
+    const p = parseProtocol(
+      {
+        name: r.label,
+        engine: r.engine,
+        potential: r.potential,
+        element: 'Ni',
+        outDir,
+        seed: 2024,
+        states: [r.state],
+      },
+      r.label,
+    );
+    const t0 = performance.now();
+    const s = await runProtocol(p, { lammpsRunner: runLammpsJob });
+    if (s.failed.length > 0) throw new Error(`${r.label}: ${JSON.stringify(s.failed)}`);
+    const stateId = expandJobs(p)[0].stateIds[0];
+    const manifest = JSON.parse(readFileSync(join(statePath(outDir, stateId), 'state.json'), 'utf8'));
+    results[r.label] = {
+      aEquilibriumAngstrom: manifest.aEquilibriumAngstrom,
+      stateDensityPerA3: manifest.densityPerA3,
+      engine: r.engine,
+      potential: r.potential.style === 'kim' ? r.potential.model : 'potentials/Ni_Zhou2004.eam.alloy',
+      protocol: r.state,
+      wallSeconds: (performance.now() - t0) / 1000,
+      ...summary(statePath(outDir, stateId), r.rCut),
+    };
+    console.log(r.label, JSON.stringify(results[r.label]).slice(0, 400));
+  }
+  const out =
+    set === 'ci' ? 'test/fixtures/md/protocol-lammps.json' : 'test/fixtures/md/validation-full.json';
+  writeFileAtomic(
+    out,
+    `${toJson({ generator: `tools/md/validate.ts ${set}`, lammps: info.version, seed: 2024, results }, 1)}\n`,
+  );
+  console.log(`wrote ${out}`);
+}
+
+await main();
