@@ -3,7 +3,8 @@
  * The rules (documented in docs/io.md, "μ reconstruction") in order:
  *   1. the caller's choice (`mu` expression / column, `mode`);
  *   2. a known beamline layout (DESY FIO EXAFS scans, ALBA-electrometer on-the-fly scans);
- *   3. a column that already holds μ ('mu', 'xmu', 'mutrans', 'mufluor', 'log(i0/it)' ...);
+ *   3. the first column (in file order) that already holds μ ('mu', 'xmu', 'mutrans',
+ *      'mufluor', 'log(i0/it)' ...);
  *   4. a column that holds normalized μ ('norm', 'munorm' ...), flagged datatype 'norm';
  *   5. ln(i0/itrans) when both channels exist, else ifluor/i0;
  *   6. a two-column file: the second column;
@@ -226,17 +227,17 @@ export function resolveSpectra(
       muRef,
     });
   }
-  for (const [alias, mode] of MU_ALIASES) {
-    const i = findLabel(table.labels, [alias]);
-    if (i >= 0 && i !== ie) {
-      return one({
-        mu: table.columns[i],
-        muSource: `column ${table.labels[i]}`,
-        mode,
-        datatype: hint,
-        ...refOf(table, file, choice),
-      });
-    }
+  // the first column, in file order, whose label says it holds μ
+  const muModes = new Map(MU_ALIASES.map(([a, m]) => [a, m]));
+  const im = table.labels.findIndex((l, i) => i !== ie && muModes.has(l.toLowerCase()));
+  if (im >= 0) {
+    return one({
+      mu: table.columns[im],
+      muSource: `column ${table.labels[im]}`,
+      mode: muModes.get(table.labels[im].toLowerCase()),
+      datatype: hint,
+      ...refOf(table, file, choice),
+    });
   }
   const n = findLabel(table.labels, NORM_ALIASES);
   if (n >= 0 && n !== ie) {

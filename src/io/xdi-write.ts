@@ -128,8 +128,8 @@ export function formatXdi(sp: Spectrum, options: XdiWriteOptions = {}): string {
   const lines = [`# XDI/1.0 ${appVersions.join(' ')}`];
   for (const [k, v] of fields) lines.push(`# ${k}: ${v}`);
   lines.push('# ///');
-  const comments = meta.comments.filter((c) => c.trim() !== '');
-  for (const c of comments.length > 0 ? comments : ['written by xasflow']) lines.push(`# ${oneLine(c)}`);
+  // user comments are the user's: written back as they are (XDI asks to preserve them)
+  for (const c of meta.comments) lines.push(c === '' ? '#' : `# ${c.replace(/[\r\n]+/g, ' ')}`);
   lines.push('#----');
   lines.push(`# ${cols.map((c) => c.label).join(' ')}`);
   const n = sp.energyEv.length;

@@ -149,14 +149,20 @@ export function readXdiLines(
   const meta = emptyMeta();
   meta.format = 'xdi';
   meta.sourceFile = path;
-  for (const f of header.fields) meta.fields[`${f.namespace}.${f.tag}`] = f.value;
+  // field names are case-insensitive; the last occurrence wins, under its first spelling
+  const spelling = new Map<string, string>();
+  for (const f of header.fields) {
+    const name = `${f.namespace}.${f.tag}`;
+    const key = spelling.get(name.toLowerCase()) ?? name;
+    spelling.set(name.toLowerCase(), key);
+    meta.fields[key] = f.value;
+  }
   meta.fields['XDI.version'] = header.version;
   if (header.extraVersions.length > 0) meta.fields['XDI.extra_version'] = header.extraVersions.join(' ');
   meta.comments = header.comments.slice();
-  while (meta.comments.length > 0 && meta.comments[0].trim() === '') meta.comments.shift();
-  meta.columnLabels = names.slice();
+  meta.columnLabels = labels.slice();
   meta.columnUnits = {};
-  names.forEach((n, k) => {
+  labels.forEach((n, k) => {
     if (units[k]) meta.columnUnits![n] = units[k]!;
   });
   applyXdiFields(meta);
