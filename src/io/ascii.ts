@@ -144,7 +144,20 @@ export function parseAsciiTable(lines: readonly string[], file: string): AsciiTa
     const aboveScan = new RowScanner(true);
     const continues = above >= 0 && aboveScan.scan(lines[above].trim()) === ncols && aboveScan.isNumericRow();
     if (!isComment(line) && (continues || (scanner.count === ncols && numericTokens > 0))) {
-      throwBadToken(scanner, file, boundary + 1);
+      // name the column: the header is what lies above the numeric rows above this line
+      let top = above;
+      while (
+        top >= 0 &&
+        (lines[top].trim() === '' ||
+          (aboveScan.scan(lines[top].trim()) === ncols && aboveScan.isNumericRow()))
+      )
+        top--;
+      const head = lines
+        .slice(0, top + 1)
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0);
+      const names = finalizeLabels(larchLabels(head), ncols);
+      throwBadToken(scanner, file, boundary + 1, names[scanner.firstBad]);
     }
     if (continues) {
       warnings.push(

@@ -16,7 +16,15 @@
 import { XasInputError } from '../core/errors.js';
 import type { AcquisitionMode } from '../core/spectrum.js';
 import { parseMuExpression, resolveColumn } from './mu-expression.js';
-import { CHANNEL_ALIASES, findLabel, MU_ALIASES, MUREF_ALIASES, NORM_ALIASES } from './mu-from-channels.js';
+import {
+  CHANNEL_ALIASES,
+  findLabel,
+  logRatio,
+  MU_ALIASES,
+  MUREF_ALIASES,
+  NORM_ALIASES,
+  ratio,
+} from './mu-from-channels.js';
 
 /** hc in eV·Å (CODATA 2018, as Larch's PLANCK_HC). */
 export const PLANCK_HC_EV_ANGSTROM = 12398.419843320027;
@@ -115,7 +123,24 @@ function channel(table: ColumnTable, name: keyof typeof CHANNEL_ALIASES): number
   return findLabel(table.labels, CHANNEL_ALIASES[name]);
 }
 
+/**
+ * Evaluates a μ expression; the plain forms ln(a/b) and a/b go through logRatio/ratio so
+ * that a bad point is reported by channel name and file line.
+ */
 function expr(table: ColumnTable, text: string, file: string): Float64Array {
+  const ctx = { file, lines: table.lines };
+  const m = /^(?:ln\(([A-Za-z_]\w*)\/([A-Za-z_]\w*)\)|([A-Za-z_]\w*)\/([A-Za-z_]\w*))$/.exec(text);
+  if (m) {
+    const isLog = m[1] !== undefined;
+    const a = resolveColumn(isLog ? m[1] : m[3], table.labels);
+    const b = resolveColumn(isLog ? m[2] : m[4], table.labels);
+    if (a >= 0 && b >= 0) {
+      const names: [string, string] = [table.labels[a], table.labels[b]];
+      return isLog
+        ? logRatio(table.columns[a], table.columns[b], names, ctx)
+        : ratio(table.columns[a], table.columns[b], names, ctx);
+    }
+  }
   return parseMuExpression(text, table.labels, file).evaluate(table.columns, table.lines);
 }
 
@@ -163,6 +188,14 @@ export function resolveSpectra(
     throw new XasInputError(`only ${table.columns.length} data column`, {
       file,
       expected: 'at least two columns (energy and μ or channels)',
+    });
+  }
+  const rows = table.columns[0].length;
+  if (rows < 2) {
+    throw new XasInputError(`only ${rows} data row`, {
+      file,
+      line: table.lines?.[0],
+      expected: 'a spectrum of at least 2 points',
     });
   }
   const ie = energyIndex(table, choice, file);

@@ -77,27 +77,37 @@ export function muReference(
   return logRatio(itrans, irefer, ['itrans', 'irefer'], ctx);
 }
 
+/** num/den point by point; den must be non-zero. */
+export function ratio(
+  num: Float64Array,
+  den: Float64Array,
+  names: [string, string],
+  ctx: ChannelContext = {},
+): Float64Array {
+  checkLengths(num, den, names[0], names[1], ctx);
+  const out = new Float64Array(num.length);
+  for (let i = 0; i < num.length; i++) {
+    const f = num[i];
+    const m = den[i];
+    if (m === 0 || !Number.isFinite(m) || !Number.isFinite(f)) {
+      const bad = !Number.isFinite(f) ? names[0] : names[1];
+      throw new XasInputError(
+        `cannot compute ${names[0]}/${names[1]}: ${bad}[${i}] = ${bad === names[1] ? m : f}${m === 0 ? ' (division by zero)' : ''}`,
+        { ...where(ctx, i), field: bad, expected: `a finite, non-zero ${names[1]}` },
+      );
+    }
+    out[i] = f / m;
+  }
+  return out;
+}
+
 /** Fluorescence μ = If/I0 (I0 must be non-zero and finite). */
 export function muFluorescence(
   ifluor: Float64Array,
   i0: Float64Array,
   ctx: ChannelContext = {},
 ): Float64Array {
-  checkLengths(ifluor, i0, 'ifluor', 'i0', ctx);
-  const out = new Float64Array(ifluor.length);
-  for (let i = 0; i < ifluor.length; i++) {
-    const f = ifluor[i];
-    const m = i0[i];
-    if (m === 0 || !Number.isFinite(m) || !Number.isFinite(f)) {
-      const bad = !Number.isFinite(f) ? 'ifluor' : 'i0';
-      throw new XasInputError(
-        `cannot compute ifluor/i0: ${bad}[${i}] = ${bad === 'i0' ? m : f}${bad === 'i0' && m === 0 ? ' (division by zero)' : ''}`,
-        { ...where(ctx, i), field: bad, expected: 'a finite, non-zero i0 and finite ifluor' },
-      );
-    }
-    out[i] = f / m;
-  }
-  return out;
+  return ratio(ifluor, i0, ['ifluor', 'i0'], ctx);
 }
 
 /** Sum of several channels (e.g. two electrometer channels making one ion chamber). */

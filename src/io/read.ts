@@ -37,7 +37,31 @@ interface Sniffed {
   lines?: string[];
 }
 
+/** Extensions that promise a format; content that breaks the promise is refused. */
+const PROMISED: Record<string, FileFormat> = {
+  prj: 'athena',
+  h5: 'nexus',
+  hdf5: 'nexus',
+  nxs: 'nexus',
+  nx5: 'nexus',
+};
+
 function sniff(path: string, forced?: FileFormat): Sniffed {
+  const s = sniffContent(path, forced);
+  const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase() ?? '';
+  const promised = PROMISED[ext];
+  if (!forced && promised && s.format !== promised) {
+    throw new XasInputError(
+      promised === 'athena'
+        ? "has the .prj extension but is not an Athena project (no 'Athena project file --' header, no JSON _____header)"
+        : `has the .${ext} extension but is not an HDF5 file (no HDF5 signature)`,
+      { file: path, expected: promised === 'athena' ? 'an Athena project file' : 'a NeXus/HDF5 file' },
+    );
+  }
+  return s;
+}
+
+function sniffContent(path: string, forced?: FileFormat): Sniffed {
   const raw = readBytes(path);
   if (forced === 'nexus' || (!forced && hasHdf5Signature(raw))) return { format: 'nexus' };
   const bytes = isGzip(raw) ? gunzipFile(raw, path) : raw;

@@ -131,6 +131,8 @@ def column_file(path, kind):
         c1, c2 = fio_counter_columns(path)
         mu, how = np.log(cols[c1] / cols[c2]), 'ln(C1/C2) by FIO column names'
     elif '/athena_extracted/' in path:
+        # header '# columns: energy_eV mu' -- Larch names the columns 'columns', 'energy_ev'
+        ie = 0
         mu, how = cols[1], 'column 2 (the file header names it mu)'
     elif path.endswith('.res'):
         rec['records'] = [stats(c) for c in cols[1:]]
