@@ -6,3 +6,5 @@ export * from './core/rng.js';
 export * from './core/spectrum.js';
 export * from './structure/index.js';
 export * as nn from './nn/index.js';
+export * from './io/index.js';
+export * as exafs from './exafs/index.js';

@@ -4,6 +4,10 @@
  */
 import { Command } from 'commander';
 import { SOFTWARE } from '../core/spectrum.js';
+import { registerExafsCommands } from './commands/exafs.js';
+import { registerInfoCommands } from './commands/info.js';
+import { registerMdCommands } from './commands/md.js';
+import { registerNnCommands } from './commands/nn.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,6 +15,10 @@ export function buildProgram(): Command {
     .name('xasflow')
     .description('Automated X-ray absorption spectroscopy analysis')
     .version(SOFTWARE.split(' ')[1]);
+  registerExafsCommands(program);
+  registerInfoCommands(program);
+  registerMdCommands(program);
+  registerNnCommands(program);
   return program;
 }
 
