@@ -1,0 +1,305 @@
+/**
+ * The linear part of AUTOBK's objective. For spline coefficients c, Larch's residual is
+ *   out(c) = realimag( (kstep/√π)·DFT[ Ω(k)·k^w·χ(k; c) ] )[: irbkg ],   χ(k; c) = S·(μ − B·c)
+ * where S interpolates (not-a-knot cubic spline) from the measured k points onto the uniform k grid
+ * and B evaluates the background B-spline at the measured k points. So out = a − M·c with a fixed
+ * matrix M, which is built here once and reused (cached) by every spectrum sharing the k grid, knots,
+ * window and k-weight.
+ */
+import { bsplineDesign } from './bspline.js';
+import { type QR, qrDecompose } from './linalg.js';
+
+/** Rows of S·B on the uniform k grid: row m has `width` entries for coefficients first[m] … */
+export interface ChiBasis {
+  width: number;
+  first: Int32Array;
+  values: Float64Array;
+  ncoef: number;
+}
+
+export interface AutobkDesign {
+  /** (2·irbkg) × ncoef, row-major: rows alternate Re, Im of χ(R) at R = 0, rstep, … */
+  m: Float64Array;
+  nrows: number;
+  ncoef: number;
+  qr: QR;
+  chiBasis: ChiBasis;
+}
+
+const SQRT_PI = Math.sqrt(Math.PI);
+
+/** Rows cos(2πjm/N), −sin(2πjm/N) for j < irb, m < cols: the low-R part of the DFT as a matrix. */
+interface Twiddle {
+  cols: number;
+  rows: Float64Array;
+}
+const twiddles = new Map<string, Twiddle>();
+
+export function twiddleMatrix(nfft: number, irb: number, nk: number): Twiddle {
+  const key = `${nfft}|${irb}`;
+  const hit = twiddles.get(key);
+  if (hit && hit.cols >= nk) return hit;
+  const cols = Math.max(nk, hit?.cols ?? 0, 512);
+  const rows = new Float64Array(2 * irb * cols);
+  const mask = nfft - 1;
+  for (let j = 0; j < irb; j++) {
+    const re = 2 * j * cols;
+    const im = re + cols;
+    for (let m = 0; m < cols; m++) {
+      const t = ((j * m) & mask) / nfft;
+      rows[re + m] = Math.cos(2 * Math.PI * t);
+      rows[im + m] = -Math.sin(2 * Math.PI * t);
+    }
+  }
+  const tw = { cols, rows };
+  twiddles.set(key, tw);
+  if (twiddles.size > 32) twiddles.delete(twiddles.keys().next().value as string);
+  return tw;
+}
+
+/**
+ * The first `irb` DFT coefficients (interleaved Re, Im, times kstep/√π) of the sequence ftwin·y on the
+ * uniform grid: the fixed part `a` of the residual.
+ */
+export function lowRTransform(
+  y: ArrayLike<number>,
+  ftwin: ArrayLike<number>,
+  irb: number,
+  nfft: number,
+  kstep: number,
+): Float64Array {
+  const nk = y.length;
+  const tw = twiddleMatrix(nfft, irb, nk);
+  const f = kstep / SQRT_PI;
+  const g = new Float64Array(nk);
+  for (let m = 0; m < nk; m++) g[m] = f * ftwin[m] * y[m];
+  const out = new Float64Array(2 * irb);
+  const t = tw.rows;
+  const cols = tw.cols;
+  for (let row = 0; row < 2 * irb; row++) {
+    const o = row * cols;
+    let s0 = 0;
+    let s1 = 0;
+    let m = 0;
+    for (; m + 1 < nk; m += 2) {
+      s0 += g[m] * t[o + m];
+      s1 += g[m + 1] * t[o + m + 1];
+    }
+    if (m < nk) s0 += g[m] * t[o + m];
+    out[row] = s0 + s1;
+  }
+  return out;
+}
+
+/** cos, sin of 2π·t/nfft for t = 0 … nfft−1. */
+const trigTables = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+function trigTable(nfft: number): { cos: Float64Array; sin: Float64Array } {
+  let t = trigTables.get(nfft);
+  if (!t) {
+    const cos = new Float64Array(nfft);
+    const sin = new Float64Array(nfft);
+    for (let i = 0; i < nfft; i++) {
+      cos[i] = Math.cos((2 * Math.PI * i) / nfft);
+      sin[i] = Math.sin((2 * Math.PI * i) / nfft);
+    }
+    t = { cos, sin };
+    trigTables.set(nfft, t);
+  }
+  return t;
+}
+
+/**
+ * M = (kstep/√π)·DFT rows of Ω·k^w·(S·B), for a chi basis given row-wise. Rows sharing the same
+ * coefficient block (one knot interval) are summed together so the inner loop runs over k only.
+ */
+export function buildDesign(
+  basis: ChiBasis,
+  ftwin: ArrayLike<number>,
+  irb: number,
+  nfft: number,
+  kstep: number,
+): AutobkDesign {
+  const n = basis.ncoef;
+  const { cos, sin } = trigTable(nfft);
+  const m =
+    basis.width === 4
+      ? designBanded(basis, ftwin, irb, nfft, kstep, cos, sin)
+      : designDense(basis, ftwin, irb, nfft, kstep, cos, sin);
+  return { m, nrows: 2 * irb, ncoef: n, qr: qrDecompose(m, 2 * irb, n), chiBasis: basis };
+}
+
+/** Cubic B-spline rows (4 coefficients per k point): one pass per knot interval and frequency. */
+function designBanded(
+  basis: ChiBasis,
+  ftwin: ArrayLike<number>,
+  irb: number,
+  nfft: number,
+  kstep: number,
+  cos: Float64Array,
+  sin: Float64Array,
+): Float64Array {
+  const n = basis.ncoef;
+  const m = new Float64Array(2 * irb * n);
+  const f = kstep / SQRT_PI;
+  const mask = nfft - 1;
+  const nk = basis.first.length;
+  const g = new Float64Array(nk * 4);
+  const vals = basis.values;
+  for (let km = 0; km < nk; km++) {
+    const fw = f * ftwin[km];
+    const o = km * 4;
+    g[o] = fw * vals[o];
+    g[o + 1] = fw * vals[o + 1];
+    g[o + 2] = fw * vals[o + 2];
+    g[o + 3] = fw * vals[o + 3];
+  }
+  let start = 0;
+  while (start < nk) {
+    const first = basis.first[start];
+    let end = start + 1;
+    while (end < nk && basis.first[end] === first) end++;
+    for (let j = 0; j < irb; j++) {
+      let r0 = 0;
+      let r1 = 0;
+      let r2 = 0;
+      let r3 = 0;
+      let i0 = 0;
+      let i1 = 0;
+      let i2 = 0;
+      let i3 = 0;
+      let t = (j * start) & mask;
+      for (let km = start; km < end; km++) {
+        const c = cos[t];
+        const s = sin[t];
+        const o = km * 4;
+        const v0 = g[o];
+        const v1 = g[o + 1];
+        const v2 = g[o + 2];
+        const v3 = g[o + 3];
+        r0 += v0 * c;
+        r1 += v1 * c;
+        r2 += v2 * c;
+        r3 += v3 * c;
+        i0 -= v0 * s;
+        i1 -= v1 * s;
+        i2 -= v2 * s;
+        i3 -= v3 * s;
+        t = (t + j) & mask;
+      }
+      const re = 2 * j * n + first;
+      const im = re + n;
+      m[re] += r0;
+      m[re + 1] += r1;
+      m[re + 2] += r2;
+      m[re + 3] += r3;
+      m[im] += i0;
+      m[im + 1] += i1;
+      m[im + 2] += i2;
+      m[im + 3] += i3;
+    }
+    start = end;
+  }
+  return m;
+}
+
+/** General (dense) rows: used when S·B had to be formed column by column. */
+function designDense(
+  basis: ChiBasis,
+  ftwin: ArrayLike<number>,
+  irb: number,
+  nfft: number,
+  kstep: number,
+  cos: Float64Array,
+  sin: Float64Array,
+): Float64Array {
+  const n = basis.ncoef;
+  const w = basis.width;
+  const m = new Float64Array(2 * irb * n);
+  const f = kstep / SQRT_PI;
+  const mask = nfft - 1;
+  const nk = basis.first.length;
+  for (let j = 0; j < irb; j++) {
+    let t = 0;
+    const re = 2 * j * n;
+    const im = re + n;
+    for (let km = 0; km < nk; km++) {
+      const fw = f * ftwin[km];
+      const c = fw * cos[t];
+      const s = fw * sin[t];
+      const o = km * w;
+      const col = basis.first[km];
+      for (let r = 0; r < w; r++) {
+        const v = basis.values[o + r];
+        m[re + col + r] += v * c;
+        m[im + col + r] -= v * s;
+      }
+      t = (t + j) & mask;
+    }
+  }
+  return m;
+}
+
+/** S·B when the background B-spline lies in the interpolating spline's space: B evaluated on the k grid. */
+export function chiBasisFromKnots(knots: Float64Array, kout: Float64Array): ChiBasis {
+  const d = bsplineDesign(knots, 3, kout);
+  return { width: 4, first: d.first, values: d.values, ncoef: d.ncoef };
+}
+
+interface CacheEntry {
+  knots: Float64Array;
+  ftwin: Float64Array;
+  design: AutobkDesign;
+}
+const cache = new Map<string, CacheEntry>();
+const CACHE_SIZE = 16;
+
+/** FNV-1a over the bit patterns of the values: a cheap key, confirmed by exact comparison on a hit. */
+function hashValues(...arrays: ArrayLike<number>[]): string {
+  let h = 0x811c9dc5;
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  for (const a of arrays) {
+    for (let i = 0; i < a.length; i++) {
+      f[0] = a[i];
+      h = Math.imul(h ^ u[0], 0x01000193);
+      h = Math.imul(h ^ u[1], 0x01000193);
+    }
+  }
+  return (h >>> 0).toString(36);
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Cached design for the common case (background spline reproduced exactly by the interpolation):
+ * spectra on the same energy grid with the same E0 and parameters share knots, window and design.
+ */
+export function cachedDesign(
+  knots: Float64Array,
+  kout: Float64Array,
+  ftwin: Float64Array,
+  irb: number,
+  nfft: number,
+  kstep: number,
+): AutobkDesign {
+  const key = `${nfft}|${irb}|${kout.length}|${hashValues(knots, ftwin, [kstep])}`;
+  const hit = cache.get(key);
+  if (hit && sameValues(hit.knots, knots) && sameValues(hit.ftwin, ftwin)) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.design;
+  }
+  const design = buildDesign(chiBasisFromKnots(knots, kout), ftwin, irb, nfft, kstep);
+  cache.set(key, { knots: new Float64Array(knots), ftwin: new Float64Array(ftwin), design });
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return design;
+}
+
+/** Drops every cached design (tests, memory-sensitive callers). */
+export function clearDesignCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,274 @@
+/**
+ * Setting up AUTOBK exactly as Larch 0.9.58 does (larch/xafs/autobk.py): parameter defaults and
+ * resolution, the k grids (measured k from E0 and the uniform grid k = kstep·i), the window, the
+ * number and placement of the spline knots, Larch's starting spline, and the linear model of the
+ * residual (see autobk-design.ts).
+ */
+import { XasInputError } from '../core/errors.js';
+import { indexNearestSorted, indexOf, maxOf, minOf, powInt, removeDups, uniformGrid } from './array-utils.js';
+import {
+  type AutobkDesign,
+  buildDesign,
+  type ChiBasis,
+  cachedDesign,
+  lowRTransform,
+} from './autobk-design.js';
+import type { ClampRows } from './autobk-solve.js';
+import type { AutobkOptions, AutobkParams } from './autobk-types.js';
+import { bsplineDesign, designTimes, interpolatingKnots } from './bspline.js';
+import { ETOK } from './constants.js';
+import { evalSplineAt, notAKnotSpline } from './cubic-spline.js';
+import { canonicalWindow, ftwindow } from './ftwindow.js';
+import { lstsq } from './linalg.js';
+import { preEdge } from './pre-edge.js';
+import { checkArray, checkNumber, checkSpectrum, optNumber } from './validate.js';
+import { npInterp } from './xft.js';
+
+export interface Prepared {
+  e: Float64Array;
+  mu: ArrayLike<number>;
+  p: AutobkParams;
+  ie0: number;
+  iemax: number;
+  kr: Float64Array;
+  kout: Float64Array;
+  ftwin: Float64Array;
+  irbkg: number;
+  nspl: number;
+  knots: Float64Array;
+  splK: Float64Array;
+  splIdx: Int32Array;
+  fastPath: boolean;
+}
+
+export function prepare(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: AutobkOptions): Prepared {
+  checkSpectrum(energyEv, mu, 'autobk');
+  const e = removeDups(energyEv);
+  const n = e.length;
+  let e0 = optNumber(opts.e0, 'e0');
+  let edgeStep = optNumber(opts.edge_step, 'edge_step');
+  if (e0 !== undefined && (e0 < minOf(e) || e0 > maxOf(e))) {
+    throw new XasInputError(`autobk: e0 = ${e0} eV is outside the data`, {
+      field: 'e0',
+      expected: `an energy between ${minOf(e)} and ${maxOf(e)} eV`,
+    });
+  }
+  if (e0 === undefined || edgeStep === undefined) {
+    const pre = preEdge(e, mu, opts.pre_edge_kws ?? {});
+    e0 ??= pre.e0;
+    edgeStep ??= pre.edgeStep;
+  }
+  if (!(edgeStep !== 0))
+    throw new XasInputError('autobk: edge_step is 0', {
+      field: 'edge_step',
+      expected: 'a non-zero edge step',
+    });
+
+  const nfft = checkNumber(opts.nfft ?? 2048, 'nfft', { integer: true, min: 4 });
+  if ((nfft & (nfft - 1)) !== 0)
+    throw new XasInputError(`nfft is ${nfft}`, { field: 'nfft', expected: 'a power of two' });
+  const kstep = checkNumber(opts.kstep ?? 0.05, 'kstep', { min: Number.MIN_VALUE });
+  const kweight = checkNumber(opts.kweight ?? 1, 'kweight');
+  const dk = checkNumber(opts.dk ?? 0.1, 'dk');
+  const win = canonicalWindow(opts.win ?? 'hanning', 'win');
+  const kmin = checkNumber(opts.kmin ?? 0, 'kmin', { min: 0 });
+  const nclamp = checkNumber(opts.nclamp ?? 3, 'nclamp', { integer: true, min: 0 });
+  const clampLo = checkNumber(opts.clamp_lo ?? 0, 'clamp_lo');
+  const clampHi = checkNumber(opts.clamp_hi ?? 1, 'clamp_hi');
+  const errSigma = checkNumber(opts.err_sigma ?? 1, 'err_sigma', { min: Number.MIN_VALUE });
+  const nknotsIn = optNumber(opts.nknots, 'nknots', { integer: true, min: 1 });
+  const solver = opts.solver ?? 'larch';
+  if (solver !== 'larch' && solver !== 'exact') {
+    throw new XasInputError(`autobk: solver is '${String(solver)}'`, {
+      field: 'solver',
+      expected: "'larch' or 'exact'",
+    });
+  }
+
+  const ie0 = indexOf(e, e0);
+  const rgrid = Math.PI / (kstep * nfft);
+  let rbkg = checkNumber(opts.rbkg ?? 1, 'rbkg', { min: 0 });
+  if (rbkg < 2 * rgrid) rbkg = 2 * rgrid;
+
+  const kraw = new Float64Array(n - ie0);
+  for (let i = ie0; i < n; i++) {
+    const enpe = e[i] - e0;
+    kraw[i - ie0] = Math.sign(enpe) * Math.sqrt(ETOK * Math.abs(enpe));
+  }
+  const kmaxData = maxOf(kraw);
+  const kmaxIn = optNumber(opts.kmax, 'kmax');
+  const kmax = kmaxIn === undefined ? kmaxData : Math.max(0, Math.min(kmaxData, kmaxIn));
+  if (!(kmax > kmin)) {
+    throw new XasInputError(
+      `autobk: kmin = ${kmin} is not below kmax = ${kmax} Å⁻¹ (the data reach k = ${kmaxData.toFixed(3)})`,
+      {
+        field: 'kmin',
+        expected: 'kmin < kmax within the measured k range',
+      },
+    );
+  }
+  const kout = uniformGrid(kstep, Math.trunc(1.01 + kmax / kstep));
+  const iemax = Math.min(n, 2 + indexOf(e, e0 + (kmax * kmax) / ETOK)) - 1;
+  const ftwin = ftwindow(kout, { xmin: kmin, xmax: kmax, window: win, dx: dk, dx2: dk });
+  for (let i = 0; i < kout.length; i++) ftwin[i] *= powInt(kout[i], kweight);
+
+  let nspl = 1 + Math.trunc((2 * rbkg * (kmax - kmin)) / Math.PI);
+  const irbkg = Math.trunc(1 + ((nspl - 1) * Math.PI) / (2 * rgrid * (kmax - kmin)));
+  if (nknotsIn !== undefined) nspl = nknotsIn;
+  nspl = Math.max(5, Math.min(128, nspl));
+
+  const nr = iemax - ie0 + 1;
+  if (nr < nspl || nr < 5) {
+    throw new XasInputError(`autobk: only ${nr} energy points between e0 and kmax for ${nspl} spline knots`, {
+      field: 'kmax',
+      expected: 'more data above the edge, a larger kmax or fewer nknots',
+    });
+  }
+  const splK = new Float64Array(nspl);
+  const splIdx = new Int32Array(nspl);
+  for (let i = 0; i < nspl; i++) {
+    const q = kmin + (i * (kmax - kmin)) / (nspl - 1);
+    splIdx[i] = indexNearestSorted(kraw, q);
+    splK[i] = kraw[splIdx[i]];
+    if (i > 0 && !(splK[i] > splK[i - 1])) {
+      throw new XasInputError(
+        `autobk: knots ${i - 1} and ${i} fall on the same data point (k = ${splK[i].toFixed(4)})`,
+        {
+          field: 'nknots',
+          expected: 'fewer knots (or rbkg) for this sparse k grid',
+        },
+      );
+    }
+  }
+  // The background spline is reproduced exactly by the interpolating spline of the data when each of
+  // its interior knots is one of the interpolant's knots (kr[2] … kr[nr−3]).
+  let fastPath = true;
+  for (let i = 2; i <= nspl - 3; i++) if (splIdx[i] < 2 || splIdx[i] > nr - 3) fastPath = false;
+
+  const p: AutobkParams = {
+    e0,
+    edge_step: edgeStep,
+    rbkg,
+    nknots: nknotsIn ?? null,
+    kmin,
+    kmax,
+    kweight,
+    dk,
+    win,
+    nfft,
+    kstep,
+    nclamp,
+    clamp_lo: clampLo,
+    clamp_hi: clampHi,
+    calc_uncertainties: opts.calc_uncertainties ?? true,
+    err_sigma: errSigma,
+    solver,
+  };
+  return {
+    e,
+    mu,
+    p,
+    ie0,
+    iemax,
+    kr: kraw.slice(0, nr),
+    kout,
+    ftwin,
+    irbkg,
+    nspl,
+    knots: interpolatingKnots(splK),
+    splK,
+    splIdx,
+    fastPath,
+  };
+}
+
+/**
+ * Larch's starting coefficients: the interpolating spline (splrep) through μ smoothed over ±5 points
+ * (weights 1/4, 1/2, 1/4) at the knot positions.
+ */
+export function larchStartCoefs(pr: Prepared): Float64Array {
+  const { nspl, splIdx, splK, knots, mu, ie0 } = pr;
+  const nk = pr.e.length - ie0;
+  const splY = new Float64Array(nspl);
+  for (let i = 0; i < nspl; i++) {
+    const ik = splIdx[i];
+    const i1 = Math.min(nk - 1, ik + 5);
+    const i2 = Math.max(0, ik - 5);
+    splY[i] = (2 * mu[ik + ie0] + mu[i1 + ie0] + mu[i2 + ie0]) / 4.0;
+  }
+  const d = bsplineDesign(knots, 3, splK);
+  const a = new Float64Array(nspl * nspl);
+  for (let i = 0; i < nspl; i++)
+    for (let r = 0; r < 4; r++) a[i * nspl + d.first[i] + r] = d.values[i * 4 + r];
+  return lstsq(a, nspl, nspl, splY, 'autobk starting spline');
+}
+
+/** S·B column by column: each background basis spline sampled at the data k, re-interpolated. */
+function generalChiBasis(knots: Float64Array, kr: Float64Array, kout: Float64Array, ncoef: number): ChiBasis {
+  const bkr = bsplineDesign(knots, 3, kr);
+  const values = new Float64Array(kout.length * ncoef);
+  const unit = new Float64Array(ncoef);
+  for (let j = 0; j < ncoef; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    const col = evalSplineAt(notAKnotSpline(kr, designTimes(bkr, unit), 'autobk basis'), kout);
+    for (let m = 0; m < kout.length; m++) values[m * ncoef + j] = col[m];
+  }
+  return { width: ncoef, first: new Int32Array(kout.length), values, ncoef };
+}
+
+/** Everything AUTOBK's least-squares problem needs, built from a spectrum and the options. */
+export interface AutobkProblem {
+  pr: Prepared;
+  /** Interpolating spline of μ on the uniform k grid (χ·edge_step for zero background). */
+  y: Float64Array;
+  design: AutobkDesign;
+  /** Low-R transform of y (minus chi_std): the constant part of the residual. */
+  a: Float64Array;
+  clamps: ClampRows;
+}
+
+export function autobkProblem(
+  energyEv: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  opts: AutobkOptions = {},
+): AutobkProblem {
+  const pr = prepare(energyEv, mu, opts);
+  const { p, kr, kout, ftwin, knots, nspl } = pr;
+  const irb = Math.min(pr.irbkg, p.nfft / 2);
+  const muSeg = new Float64Array(kr.length);
+  for (let i = 0; i < kr.length; i++) muSeg[i] = mu[pr.ie0 + i];
+
+  // χ for c = 0: the interpolating spline of μ on the uniform grid
+  const y = evalSplineAt(notAKnotSpline(kr, muSeg, 'autobk'), kout);
+  const yFit = new Float64Array(y);
+  if (opts.chi_std !== undefined || opts.k_std !== undefined) {
+    if (!opts.chi_std || !opts.k_std)
+      throw new XasInputError('autobk: k_std and chi_std must be given together', { field: 'chi_std' });
+    checkArray(opts.k_std, 'autobk: k_std', 2);
+    checkArray(opts.chi_std, 'autobk: chi_std', opts.k_std.length);
+    const std = npInterp(kout, opts.k_std, opts.chi_std);
+    for (let i = 0; i < yFit.length; i++) yFit[i] -= std[i];
+  }
+
+  const design: AutobkDesign = pr.fastPath
+    ? cachedDesign(knots, kout, ftwin, irb, p.nfft, p.kstep)
+    : buildDesign(generalChiBasis(knots, kr, kout, nspl), ftwin, irb, p.nfft, p.kstep);
+  const a = lowRTransform(yFit, ftwin, irb, p.nfft, p.kstep);
+
+  const nk = kout.length;
+  const ncl = p.nclamp === 0 ? 0 : Math.min(p.nclamp, nk);
+  const clamps: ClampRows = {
+    index: new Int32Array(2 * ncl),
+    weight: new Float64Array(2 * ncl),
+    y0: new Float64Array(2 * ncl),
+  };
+  for (let i = 0; i < ncl; i++) {
+    clamps.index[i] = i;
+    clamps.weight[i] = Math.abs(p.clamp_lo);
+    clamps.index[ncl + i] = nk - ncl + i;
+    clamps.weight[ncl + i] = Math.abs(p.clamp_hi);
+  }
+  for (let i = 0; i < 2 * ncl; i++) clamps.y0[i] = yFit[clamps.index[i]];
+  return { pr, y, design, a, clamps };
+}

@@ -1,0 +1,53 @@
+/**
+ * Discrete Fourier transforms through fft.js (radix-4, float64), with one cached plan per size.
+ * Forward: X_j = Σ x_m e^{−2πi jm/N} (numpy/scipy.fftpack sign); inverse includes the 1/N factor.
+ */
+import FFT from 'fft.js';
+import { XasInputError } from '../core/errors.js';
+
+const plans = new Map<number, FFT>();
+
+function plan(nfft: number): FFT {
+  let p = plans.get(nfft);
+  if (!p) {
+    if (!Number.isInteger(nfft) || nfft < 4 || (nfft & (nfft - 1)) !== 0) {
+      throw new XasInputError(`nfft is ${nfft}`, { field: 'nfft', expected: 'a power of two >= 4' });
+    }
+    p = new FFT(nfft);
+    plans.set(nfft, p);
+  }
+  return p;
+}
+
+/**
+ * Forward DFT of a real sequence zero-padded to nfft; returns interleaved complex values for
+ * frequencies 0 … nfft/2 − 1 (what Larch's xftf_fast keeps).
+ */
+export function realFftHalf(x: ArrayLike<number>, nfft: number): Float64Array {
+  const p = plan(nfft);
+  if (x.length > nfft)
+    throw new XasInputError(`FFT input has ${x.length} points`, {
+      field: 'nfft',
+      expected: `at most nfft = ${nfft} points`,
+    });
+  const input = new Float64Array(nfft);
+  input.set(x as ArrayLike<number>);
+  const out = new Float64Array(2 * nfft);
+  p.realTransform(out, input);
+  return out.subarray(0, nfft);
+}
+
+/** Inverse DFT (with 1/N) of an interleaved complex sequence zero-padded to nfft; full length nfft. */
+export function complexIfft(reIm: Float64Array, nfft: number): Float64Array {
+  const p = plan(nfft);
+  if (reIm.length > 2 * nfft)
+    throw new XasInputError(`FFT input has ${reIm.length / 2} points`, {
+      field: 'nfft',
+      expected: `at most nfft = ${nfft} points`,
+    });
+  const input = new Float64Array(2 * nfft);
+  input.set(reIm);
+  const out = new Float64Array(2 * nfft);
+  p.inverseTransform(out, input);
+  return out;
+}
