@@ -14,7 +14,7 @@ import { type ColumnChoice, type ColumnTable, resolveSpectra } from './choose-mu
 import { finalizeLabels, fixVarname, larchLabels } from './labels.js';
 import { applyPercentFields, applyXdiFields, headerAttributes } from './meta.js';
 import { NUMBER, RowScanner, tokenKind } from './numbers.js';
-import { modalCount, parseRows, throwBadToken } from './table.js';
+import { modalCount, type ParsedRows, parseRows, throwBadToken } from './table.js';
 import { readTextLines } from './text.js';
 
 const COMMENT_CHARS = '#;%*!$';
@@ -94,12 +94,43 @@ function chooseLabels(header: string[], larch: string[], ncols: number, dialect:
   return finalizeLabels(larch, ncols);
 }
 
+/** Columns from row values stored bottom-up (rows in `dataIdx` are in file order). */
+function columnsFromStore(store: Float64Array, dataIdx: readonly number[], ncols: number): ParsedRows {
+  const n = dataIdx.length;
+  const columns: Float64Array[] = [];
+  for (let c = 0; c < ncols; c++) columns.push(new Float64Array(n));
+  const lineNos = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const base = (n - 1 - r) * ncols;
+    for (let c = 0; c < ncols; c++) columns[c][r] = store[base + c];
+    lineNos[r] = dataIdx[r] + 1;
+  }
+  return { columns, lines: lineNos };
+}
+
 /** Reads the numeric table and header of a column file. */
 export function parseAsciiTable(lines: readonly string[], file: string): AsciiTable {
   const scanner = new RowScanner(true);
   const footerIdx: number[] = [];
   const dataIdx: number[] = [];
   const counts: number[] = [];
+  // values of the data rows as met (bottom-up), so that each row is parsed only once
+  let store = new Float64Array(4096);
+  let stored = 0;
+  let clean = true;
+  const keep = () => {
+    const n = scanner.count;
+    if (stored + n > store.length) {
+      const bigger = new Float64Array(Math.max(2 * store.length, stored + n));
+      bigger.set(store.subarray(0, stored));
+      store = bigger;
+    }
+    for (let k = 0; k < n; k++) store[stored + k] = scanner.values[k];
+    stored += n;
+    dataIdx.push(i);
+    counts.push(n);
+    if (scanner.firstBad >= 0) clean = false;
+  };
   let boundary = -1;
   let i = lines.length - 1;
   for (; i >= 0; i--) {
@@ -108,18 +139,14 @@ export function parseAsciiTable(lines: readonly string[], file: string): AsciiTa
     scanner.scan(line);
     const numeric = scanner.isNumericRow();
     if (dataIdx.length === 0) {
-      if (numeric) {
-        dataIdx.push(i);
-        counts.push(scanner.count);
-      } else {
+      if (numeric) keep();
+      else {
         // a footer line that starts with a number is a damaged or truncated data row
         if (!isComment(line) && tokenKind(scanner.token(0)) === NUMBER) throwBadToken(scanner, file, i + 1);
         footerIdx.push(i);
       }
-    } else if (numeric) {
-      dataIdx.push(i);
-      counts.push(scanner.count);
-    } else {
+    } else if (numeric) keep();
+    else {
       boundary = i;
       break;
     }
@@ -175,7 +202,10 @@ export function parseAsciiTable(lines: readonly string[], file: string): AsciiTa
     header.some((l) => l === '%d') && header.some((l) => /^Col\s+\d+\s/i.test(l)) ? 'fio' : 'ascii';
   const larch = finalizeLabels(larchLabels(header), ncols);
   const labels = chooseLabels(header, larchLabels(header), ncols, dialect);
-  const rows = parseRows(lines, dataIdx, ncols, scanner, file, labels);
+  const rows =
+    clean && counts.every((c) => c === ncols)
+      ? columnsFromStore(store, dataIdx, ncols)
+      : parseRows(lines, dataIdx, ncols, scanner, file, labels); // throws, naming the first bad row
   const table: AsciiTable = {
     labels,
     larchLabels: larch,

@@ -9,6 +9,8 @@ const MINUS = 45;
 const DOT = 46;
 const D0 = 48;
 const D9 = 57;
+/** Exact powers of ten 1e0 .. 1e22. */
+const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /** Result of checking a token. */
 export const NUMBER = 0;
@@ -24,33 +26,69 @@ export const NOT_NUMBER = 2;
 export function parseDecimal(s: string, start = 0, end = s.length): number {
   let i = start;
   let c = s.charCodeAt(i);
-  if (c === PLUS || c === MINUS) c = s.charCodeAt(++i);
+  let negative = false;
+  if (c === PLUS || c === MINUS) {
+    negative = c === MINUS;
+    c = s.charCodeAt(++i);
+  }
+  // Accumulate up to 15 significant digits exactly; with a decimal exponent of at most 22
+  // in magnitude, one multiplication or division by an exact power of ten is correctly
+  // rounded (Clinger's fast path), so the result equals Number(text). Otherwise fall back.
+  let mantissa = 0;
+  let sig = 0;
   let digits = 0;
+  let scale = 0;
+  let inexact = false;
   while (c >= D0 && c <= D9) {
     digits++;
+    if (sig < 15) {
+      mantissa = mantissa * 10 + (c - D0);
+      if (mantissa > 0) sig++;
+    } else {
+      scale++;
+      if (c !== D0) inexact = true;
+    }
     c = s.charCodeAt(++i);
   }
   if (c === DOT) {
     c = s.charCodeAt(++i);
     while (c >= D0 && c <= D9) {
       digits++;
+      if (sig < 15) {
+        mantissa = mantissa * 10 + (c - D0);
+        if (mantissa > 0) sig++;
+        scale--;
+      } else if (c !== D0) inexact = true;
       c = s.charCodeAt(++i);
     }
   }
   if (digits === 0) return Number.NaN;
   let fortran = false;
+  let exponent = 0;
   if (i < end && (c === 101 || c === 69 || c === 100 || c === 68)) {
     fortran = c === 100 || c === 68;
     c = s.charCodeAt(++i);
-    if (c === PLUS || c === MINUS) c = s.charCodeAt(++i);
+    let expNegative = false;
+    if (c === PLUS || c === MINUS) {
+      expNegative = c === MINUS;
+      c = s.charCodeAt(++i);
+    }
     let expDigits = 0;
     while (c >= D0 && c <= D9) {
       expDigits++;
+      if (exponent < 100000) exponent = exponent * 10 + (c - D0);
       c = s.charCodeAt(++i);
     }
     if (expDigits === 0) return Number.NaN;
+    if (expNegative) exponent = -exponent;
   }
   if (i !== end) return Number.NaN;
+  const e10 = scale + exponent;
+  if (!inexact) {
+    if (e10 === 0) return negative ? -mantissa : mantissa;
+    if (e10 > 0 && e10 <= 22) return negative ? -(mantissa * POW10[e10]) : mantissa * POW10[e10];
+    if (e10 < 0 && e10 >= -22) return negative ? -(mantissa / POW10[-e10]) : mantissa / POW10[-e10];
+  }
   let text = s.slice(start, end);
   if (fortran) text = text.replace(/[dD]/, 'e');
   return Number(text);
