@@ -7,4 +7,5 @@ export * from './core/spectrum.js';
 export * from './structure/index.js';
 export * as nn from './nn/index.js';
 export * from './io/index.js';
+export * from './process/index.js';
 export * as exafs from './exafs/index.js';

@@ -204,7 +204,12 @@ export function larchStartCoefs(pr: Prepared): Float64Array {
 }
 
 /** S·B column by column: each background basis spline sampled at the data k, re-interpolated. */
-function generalChiBasis(knots: Float64Array, kr: Float64Array, kout: Float64Array, ncoef: number): ChiBasis {
+export function generalChiBasis(
+  knots: Float64Array,
+  kr: Float64Array,
+  kout: Float64Array,
+  ncoef: number,
+): ChiBasis {
   const bkr = bsplineDesign(knots, 3, kr);
   const values = new Float64Array(kout.length * ncoef);
   const unit = new Float64Array(ncoef);

@@ -49,7 +49,7 @@ export function mergeGroups(scans: ScanInput[], opts: MergeOptions = {}): MergeR
   const master = checkNumber(opts.master ?? 0, 'master', { integer: true, min: 0, max: scans.length - 1 });
   const kind = checkInterpKind(opts.kind ?? 'cubic');
   const trim = opts.trim ?? true;
-  scans.forEach((s, i) => checkSpectrum(s.energyEv, s.mu, `mergeGroups: scan ${i}`, 5));
+  for (const [i, s] of scans.entries()) checkSpectrum(s.energyEv, s.mu, `mergeGroups: scan ${i}`, 5);
   return mergeWith(scans, master, kind, trim, opts.kind ?? 'cubic');
 }
 
