@@ -9,7 +9,7 @@
  * cannot give μ.
  */
 import fs from 'node:fs';
-import h5wasm from 'h5wasm/node';
+import type H5WasmModule from 'h5wasm/node';
 import { atomicSymbol, isElementSymbol, normalizeEdgeName } from '../core/edges.js';
 import { XasInputError } from '../core/errors.js';
 import { emptyMeta, type Spectrum } from '../core/spectrum.js';
@@ -17,31 +17,35 @@ import { parseMode, parseTemperatureK } from './meta.js';
 import { muFluorescence, muReference, muTransmission } from './mu-from-channels.js';
 import { readBytes } from './text.js';
 
-type H5Group = InstanceType<typeof h5wasm.Group>;
-type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
+type H5Wasm = typeof H5WasmModule;
+type H5Group = InstanceType<H5Wasm['Group']>;
+type H5Dataset = InstanceType<H5Wasm['Dataset']>;
 type H5Entity = ReturnType<H5Group['get']> | undefined;
 
-let ready = false;
+// h5wasm instantiates its WebAssembly module when imported, so it is loaded on first use
+// only: importing xasflow costs nothing for users who never read NeXus files.
+let h5wasm: H5Wasm | undefined;
 
 /** Loads the HDF5 WebAssembly module (once). */
 export async function initHdf5(): Promise<void> {
-  if (!ready) {
-    await h5wasm.ready;
-    ready = true;
+  if (!h5wasm) {
+    const mod = (await import('h5wasm/node')).default;
+    await mod.ready;
+    h5wasm = mod;
   }
 }
 
 /** True once initHdf5() has completed, so NeXus files can be read synchronously. */
 export function hdf5Ready(): boolean {
-  return ready;
+  return h5wasm !== undefined;
 }
 
 function isGroup(e: H5Entity): e is H5Group {
-  return e instanceof h5wasm.Group;
+  return e instanceof h5wasm!.Group;
 }
 
 function isDataset(e: H5Entity): e is H5Dataset {
-  return e instanceof h5wasm.Dataset;
+  return e instanceof h5wasm!.Dataset;
 }
 
 function attrText(e: H5Group | H5Dataset, name: string): string | undefined {
@@ -274,7 +278,7 @@ export function readNexusSync(path: string): Spectrum[] {
 }
 
 function readNexusUnchecked(path: string): Spectrum[] {
-  if (!ready) {
+  if (!h5wasm) {
     throw new XasInputError(
       'the HDF5 module is not loaded; use the async readSpectra() or await initHdf5() first',
       { file: path },
@@ -284,9 +288,9 @@ function readNexusUnchecked(path: string): Spectrum[] {
   if (!hasHdf5Signature(bytes)) {
     throw new XasInputError('not an HDF5 file (no HDF5 signature)', { file: path, expected: 'NeXus/HDF5' });
   }
-  let f: InstanceType<typeof h5wasm.File>;
+  let f: InstanceType<H5Wasm['File']>;
   try {
-    f = new h5wasm.File(path, 'r');
+    f = new h5wasm!.File(path, 'r');
   } catch (err) {
     throw new XasInputError(`not a readable HDF5 file (${(err as Error).message})`, {
       file: path,
