@@ -22,7 +22,7 @@ extern void cblas_sgemm(int order, int transa, int transb, int m, int n, int k, 
 extern void openblas_set_num_threads(int n);
 extern int openblas_get_num_threads(void);
 
-#define ADDON_ABI 2
+#define ADDON_ABI 4
 /* Threads for the element-wise kernels (and OpenBLAS). Work is split into g_threads fixed chunks
  * whatever the team size, so results depend only on the thread setting (bit-reproducible). */
 static int g_threads = 1;
@@ -33,7 +33,7 @@ static int chunks_for(int rows) {
   if (t > rows / 64) t = rows / 64;
   return t < 1 ? 1 : t;
 }
-#define MAX_ARGS 14
+#define MAX_ARGS 20
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_GELU = 2 };
 
 typedef struct {
@@ -163,6 +163,53 @@ static int geom(Args *a, size_t i, Geom *g) {
   return 1;
 }
 
+/* Unfolds samples [b0, b1) of x into col (rows of those samples only, k-major windows). */
+static void im2col_samples(const float *x, const Geom *g, int b0, int b1, float *col) {
+  const size_t ch = g->channels, width = (size_t)g->ks * ch;
+  const long rows = (long)(b1 - b0) * g->lout;
+  PAR_FOR
+  for (long rr = 0; rr < rows; rr++) {
+    const int b = b0 + (int)(rr / g->lout), o = (int)(rr % g->lout);
+    const float *xb = x + (size_t)b * g->length * ch;
+    float *row = col + (size_t)rr * width;
+    const int start = o * g->stride - g->pad;
+    if (g->dil == 1 && start >= 0 && start + g->ks <= g->length) {
+      /* channels-last: an undilated window inside the sample is one contiguous block */
+      memcpy(row, xb + (size_t)start * ch, width * sizeof(float));
+      continue;
+    }
+    for (int kk = 0; kk < g->ks; kk++) {
+      const int pos = start + kk * g->dil;
+      float *dst = row + (size_t)kk * ch;
+      if (pos < 0 || pos >= g->length)
+        memset(dst, 0, ch * sizeof(float));
+      else
+        memcpy(dst, xb + (size_t)pos * ch, ch * sizeof(float));
+    }
+  }
+}
+
+/* dx[samples b0..b1) = Σ over windows of col (overwrites those samples of dx). */
+static void col2im_samples(const float *col, const Geom *g, int b0, int b1, float *dx) {
+  const size_t ch = g->channels, width = (size_t)g->ks * ch;
+  PAR_FOR
+  for (int b = b0; b < b1; b++) {
+    float *xb = dx + (size_t)b * g->length * ch;
+    memset(xb, 0, (size_t)g->length * ch * sizeof(float));
+    for (int o = 0; o < g->lout; o++) {
+      const float *row = col + ((size_t)(b - b0) * g->lout + o) * width;
+      const int start = o * g->stride - g->pad;
+      for (int kk = 0; kk < g->ks; kk++) {
+        const int pos = start + kk * g->dil;
+        if (pos < 0 || pos >= g->length) continue;
+        const float *src = row + (size_t)kk * ch;
+        float *dst = xb + (size_t)pos * ch;
+        for (size_t c = 0; c < ch; c++) dst[c] += src[c];
+      }
+    }
+  }
+}
+
 /* im2col(x, batch, length, channels, ks, stride, padLeft, dilation, lengthOut, col) */
 static napi_value js_im2col(napi_env env, napi_callback_info info) {
   Args a;
@@ -172,25 +219,7 @@ static napi_value js_im2col(napi_env env, napi_callback_info info) {
   const float *x = f32(&a, 0, (size_t)g.batch * g.length * g.channels, 0);
   float *col = f32(&a, 9, (size_t)g.batch * g.lout * width, 0);
   if (a.failed) return NULL;
-  const size_t ch = g.channels;
-  const long total_rows = (long)g.batch * g.lout;
-  PAR_FOR
-  for (long rr = 0; rr < total_rows; rr++) {
-    const int b = (int)(rr / g.lout), o = (int)(rr % g.lout);
-    const float *xb = x + (size_t)b * g.length * ch;
-    {
-      float *row = col + (size_t)rr * width;
-      const int start = o * g.stride - g.pad;
-      for (int kk = 0; kk < g.ks; kk++) {
-        const int pos = start + kk * g.dil;
-        float *dst = row + (size_t)kk * ch;
-        if (pos < 0 || pos >= g.length)
-          memset(dst, 0, ch * sizeof(float));
-        else
-          memcpy(dst, xb + (size_t)pos * ch, ch * sizeof(float));
-      }
-    }
-  }
+  im2col_samples(x, &g, 0, g.batch, col);
   return undefined(env);
 }
 
@@ -203,29 +232,111 @@ static napi_value js_col2im(napi_env env, napi_callback_info info) {
   const float *col = f32(&a, 0, (size_t)g.batch * g.lout * width, 0);
   float *dx = f32(&a, 9, (size_t)g.batch * g.length * g.channels, 0);
   if (a.failed) return NULL;
-  const size_t ch = g.channels;
-  PAR_FOR
-  for (int b = 0; b < g.batch; b++) {
-    float *xb = dx + (size_t)b * g.length * ch;
-    memset(xb, 0, (size_t)g.length * ch * sizeof(float));
-    for (int o = 0; o < g.lout; o++) {
-      const float *row = col + ((size_t)b * g.lout + o) * width;
-      const int start = o * g.stride - g.pad;
-      for (int kk = 0; kk < g.ks; kk++) {
-        const int pos = start + kk * g.dil;
-        if (pos < 0 || pos >= g.length) continue;
-        const float *src = row + (size_t)kk * ch;
-        float *dst = xb + (size_t)pos * ch;
-        for (size_t c = 0; c < ch; c++) dst[c] += src[c];
-      }
+  col2im_samples(col, &g, 0, g.batch, dx);
+  return undefined(env);
+}
+
+/* Samples per chunk of the fused convolution: an unfolded chunk of about 1 MiB stays in cache
+ * between im2col and the GEMM, instead of a whole-batch col matrix going through memory. */
+static int chunk_samples(const Geom *g) {
+  const size_t row_bytes = (size_t)g->ks * g->channels * sizeof(float) * (g->lout > 0 ? g->lout : 1);
+  size_t s = ((size_t)1 << 20) / (row_bytes > 0 ? row_bytes : 1);
+  if (s < 1) s = 1;
+  if (s > (size_t)g->batch) s = g->batch;
+  return (int)s;
+}
+
+static void bias_act_rows(float *z, const float *bias, long rows, int cols, int act, float *pre);
+
+/* convForward(x, batch, length, channels, ks, stride, padLeft, dilation, lengthOut, W, cout,
+ *             bias|null, act, y, pre|null): y = act(im2col(x)·Wᵀ + b), in cache-sized chunks. */
+static napi_value js_conv_forward(napi_env env, napi_callback_info info) {
+  Args a;
+  Geom g;
+  if (!get_args(env, info, &a, 15) || !geom(&a, 1, &g)) return NULL;
+  const int cout = inum(&a, 10), act = inum(&a, 12);
+  const int width = g.ks * g.channels;
+  const size_t rows = (size_t)g.batch * g.lout;
+  const float *x = f32(&a, 0, (size_t)g.batch * g.length * g.channels, 0);
+  const float *w = f32(&a, 9, (size_t)cout * width, 0);
+  const float *bias = f32(&a, 11, cout, 1);
+  float *y = f32(&a, 13, rows * cout, 0);
+  float *pre = f32(&a, 14, rows * cout, 1);
+  if (a.failed) return NULL;
+  const int per = chunk_samples(&g);
+  float *col = malloc((size_t)per * g.lout * width * sizeof(float));
+  if (!col) {
+    napi_throw_error(env, NULL, "xasflow_nn: out of memory");
+    return NULL;
+  }
+  for (int b0 = 0; b0 < g.batch; b0 += per) {
+    const int b1 = b0 + per < g.batch ? b0 + per : g.batch;
+    const long r0 = (long)b0 * g.lout, nr = (long)(b1 - b0) * g.lout;
+    im2col_samples(x, &g, b0, b1, col);
+    cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, (int)nr, cout, width, 1.0f, col, width, w, width, 0.0f,
+                y + (size_t)r0 * cout, cout);
+    bias_act_rows(y + (size_t)r0 * cout, bias, nr, cout, act, pre ? pre + (size_t)r0 * cout : NULL);
+  }
+  free(col);
+  return undefined(env);
+}
+
+/* convBackward(x, batch, length, channels, ks, stride, padLeft, dilation, lengthOut, W, cout, dz,
+ *              dW, dx|null): dW = Σ_chunks dzᵀ·im2col(x); dx = col2im(dz·W), where dz is the
+ * gradient at the convolution output (activation already applied). */
+static napi_value js_conv_backward(napi_env env, napi_callback_info info) {
+  Args a;
+  Geom g;
+  if (!get_args(env, info, &a, 14) || !geom(&a, 1, &g)) return NULL;
+  const int cout = inum(&a, 10);
+  const int width = g.ks * g.channels;
+  const size_t rows = (size_t)g.batch * g.lout;
+  const float *x = f32(&a, 0, (size_t)g.batch * g.length * g.channels, 0);
+  const float *w = f32(&a, 9, (size_t)cout * width, 0);
+  const float *dz = f32(&a, 11, rows * cout, 0);
+  float *dw = f32(&a, 12, (size_t)cout * width, 0);
+  float *dx = f32(&a, 13, (size_t)g.batch * g.length * g.channels, 1);
+  if (a.failed) return NULL;
+  const int per = chunk_samples(&g);
+  float *col = malloc((size_t)per * g.lout * width * sizeof(float));
+  if (!col) {
+    napi_throw_error(env, NULL, "xasflow_nn: out of memory");
+    return NULL;
+  }
+  for (int b0 = 0; b0 < g.batch; b0 += per) {
+    const int b1 = b0 + per < g.batch ? b0 + per : g.batch;
+    const long r0 = (long)b0 * g.lout, nr = (long)(b1 - b0) * g.lout;
+    const float *dzc = dz + (size_t)r0 * cout;
+    im2col_samples(x, &g, b0, b1, col);
+    cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, cout, width, (int)nr, 1.0f, dzc, cout, col, width, b0 == 0 ? 0.0f : 1.0f,
+                dw, width);
+    if (dx) {
+      cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, (int)nr, width, cout, 1.0f, dzc, cout, w, width, 0.0f, col, width);
+      col2im_samples(col, &g, b0, b1, dx);
     }
   }
+  free(col);
   return undefined(env);
 }
 
 static inline double gelu_d(double x) { return 0.5 * x * erfc(-x * M_SQRT1_2); }
 static inline double gelu_grad_d(double x) {
   return 0.5 * erfc(-x * M_SQRT1_2) + x * 0.3989422804014327 * exp(-0.5 * x * x);
+}
+
+static void bias_act_rows(float *z, const float *bias, long rows, int cols, int act, float *pre) {
+  PAR_FOR
+  for (long r = 0; r < rows; r++) {
+    float *zr = z + (size_t)r * cols;
+    if (bias)
+      for (int c = 0; c < cols; c++) zr[c] += bias[c];
+    if (pre) memcpy(pre + (size_t)r * cols, zr, cols * sizeof(float));
+    if (act == ACT_RELU) {
+      for (int c = 0; c < cols; c++) zr[c] = zr[c] > 0.0f ? zr[c] : 0.0f;
+    } else if (act == ACT_GELU) {
+      for (int c = 0; c < cols; c++) zr[c] = (float)gelu_d(zr[c]);
+    }
+  }
 }
 
 /* biasAct(z, bias|null, rows, cols, act, pre|null) */
@@ -238,18 +349,7 @@ static napi_value js_bias_act(napi_env env, napi_callback_info info) {
   const float *bias = f32(&a, 1, cols, 1);
   float *pre = f32(&a, 5, total, 1);
   if (a.failed) return NULL;
-  PAR_FOR
-  for (int r = 0; r < rows; r++) {
-    float *zr = z + (size_t)r * cols;
-    if (bias)
-      for (int c = 0; c < cols; c++) zr[c] += bias[c];
-    if (pre) memcpy(pre + (size_t)r * cols, zr, cols * sizeof(float));
-    if (act == ACT_RELU) {
-      for (int c = 0; c < cols; c++) zr[c] = zr[c] > 0.0f ? zr[c] : 0.0f;
-    } else if (act == ACT_GELU) {
-      for (int c = 0; c < cols; c++) zr[c] = (float)gelu_d(zr[c]);
-    }
-  }
+  bias_act_rows(z, bias, rows, cols, act, pre);
   return undefined(env);
 }
 
@@ -327,12 +427,13 @@ static napi_value js_col_sum(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* bnForwardTrain(x, rows, cols, gamma, beta, eps, momentum, runMean, runVar, xhat, invStd, y) */
+/* bnForwardTrain(x, rows, cols, gamma, beta, eps, momentum, runMean, runVar, xhat, invStd, y, relu) */
 static napi_value js_bn_forward_train(napi_env env, napi_callback_info info) {
   Args a;
-  if (!get_args(env, info, &a, 12)) return NULL;
+  if (!get_args(env, info, &a, 13)) return NULL;
   int rows = inum(&a, 1), cols = inum(&a, 2);
   double eps = num(&a, 5), momentum = num(&a, 6);
+  const int relu = flag(&a, 12);
   size_t total = (size_t)rows * cols;
   const float *x = f32(&a, 0, total, 0);
   const float *gamma = f32(&a, 3, cols, 0), *beta = f32(&a, 4, cols, 0);
@@ -386,6 +487,8 @@ static napi_value js_bn_forward_train(napi_env env, napi_callback_info info) {
       hr[c] = h;
       yr[c] = gamma[c] * h + beta[c];
     }
+    if (relu)
+      for (int c = 0; c < cols; c++) yr[c] = yr[c] > 0.0f ? yr[c] : 0.0f;
   }
   free(mean);
   free(sq);
@@ -394,12 +497,13 @@ static napi_value js_bn_forward_train(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* bnForwardEval(x, rows, cols, gamma, beta, eps, runMean, runVar, y) */
+/* bnForwardEval(x, rows, cols, gamma, beta, eps, runMean, runVar, y, relu) */
 static napi_value js_bn_forward_eval(napi_env env, napi_callback_info info) {
   Args a;
-  if (!get_args(env, info, &a, 9)) return NULL;
+  if (!get_args(env, info, &a, 10)) return NULL;
   int rows = inum(&a, 1), cols = inum(&a, 2);
   double eps = num(&a, 5);
+  const int relu = flag(&a, 9);
   size_t total = (size_t)rows * cols;
   const float *x = f32(&a, 0, total, 0);
   const float *gamma = f32(&a, 3, cols, 0), *beta = f32(&a, 4, cols, 0);
@@ -416,26 +520,41 @@ static napi_value js_bn_forward_eval(napi_env env, napi_callback_info info) {
   for (int r = 0; r < rows; r++) {
     const float *xr = x + (size_t)r * cols;
     float *yr = y + (size_t)r * cols;
-    for (int c = 0; c < cols; c++) yr[c] = xr[c] * scale[c] + shift[c];
+    if (relu) {
+      for (int c = 0; c < cols; c++) {
+        float v = xr[c] * scale[c] + shift[c];
+        yr[c] = v > 0.0f ? v : 0.0f;
+      }
+    } else {
+      for (int c = 0; c < cols; c++) yr[c] = xr[c] * scale[c] + shift[c];
+    }
   }
   free(scale);
   free(shift);
   return undefined(env);
 }
 
-/* bnBackward(dy, xhat, invStd, gamma, rows, cols, dgamma, dbeta, dx) */
+/* bnBackward(dy, xhat, invStd, gamma, rows, cols, dgamma, dbeta, dx, reluOut|null): with reluOut,
+ * dy is first masked in place where the fused ReLU output is not positive. */
 static napi_value js_bn_backward(napi_env env, napi_callback_info info) {
   Args a;
-  if (!get_args(env, info, &a, 9)) return NULL;
+  if (!get_args(env, info, &a, 10)) return NULL;
   int rows = inum(&a, 4), cols = inum(&a, 5);
   size_t total = (size_t)rows * cols;
-  const float *dy = f32(&a, 0, total, 0), *xhat = f32(&a, 1, total, 0);
+  float *dy = f32(&a, 0, total, 0);
+  const float *xhat = f32(&a, 1, total, 0);
+  const float *relu_out = f32(&a, 9, total, 1);
   const float *inv = f32(&a, 2, cols, 0), *gamma = f32(&a, 3, cols, 0);
   float *dg = f32(&a, 6, cols, 0), *dbeta = f32(&a, 7, cols, 0), *dx = f32(&a, 8, total, 0);
   if (a.failed) return NULL;
   double *sdy = calloc(cols > 0 ? cols : 1, sizeof(double)), *sdh = calloc(cols > 0 ? cols : 1, sizeof(double));
   float *k = malloc((cols > 0 ? cols : 1) * sizeof(float)), *kb = malloc((cols > 0 ? cols : 1) * sizeof(float));
   float *kh = malloc((cols > 0 ? cols : 1) * sizeof(float));
+  if (relu_out) {
+    const long n = (long)total;
+    PAR_FOR
+    for (long i = 0; i < n; i++) dy[i] = relu_out[i] > 0.0f ? dy[i] : 0.0f;
+  }
   col_sums(dy, xhat, rows, cols, sdy, sdh);
   for (int c = 0; c < cols; c++) {
     dbeta[c] = (float)sdy[c];
@@ -557,10 +676,11 @@ static napi_value js_scale(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-/* add(a, b, out): out = a + b element-wise (out may alias a or b). */
+/* add(a, b, out, relu): out = a + b (then ReLU) element-wise (out may alias a or b). */
 static napi_value js_add(napi_env env, napi_callback_info info) {
   Args a;
-  if (!get_args(env, info, &a, 3)) return NULL;
+  if (!get_args(env, info, &a, 4)) return NULL;
+  const int relu = flag(&a, 3);
   size_t len = 0;
   napi_typedarray_type type;
   void *data;
@@ -572,8 +692,16 @@ static napi_value js_add(napi_env env, napi_callback_info info) {
   float *out = f32(&a, 2, len, 0);
   if (a.failed) return NULL;
   const long n = (long)len;
-  PAR_FOR
-  for (long i = 0; i < n; i++) out[i] = x[i] + y[i];
+  if (relu) {
+    PAR_FOR
+    for (long i = 0; i < n; i++) {
+      float v = x[i] + y[i];
+      out[i] = v > 0.0f ? v : 0.0f;
+    }
+  } else {
+    PAR_FOR
+    for (long i = 0; i < n; i++) out[i] = x[i] + y[i];
+  }
   return undefined(env);
 }
 
@@ -609,6 +737,8 @@ NAPI_MODULE_INIT() {
       {"sgemm", js_sgemm},
       {"im2col", js_im2col},
       {"col2im", js_col2im},
+      {"convForward", js_conv_forward},
+      {"convBackward", js_conv_backward},
       {"biasAct", js_bias_act},
       {"actBackward", js_act_backward},
       {"colSum", js_col_sum},

@@ -88,9 +88,10 @@ if (build.status !== 0) {
   skip(`node-gyp build failed (${lines[0] ?? build.error?.message ?? `exit ${build.status}`})`);
 }
 
-// Load the fresh addon in a separate process and multiply two 2×2 matrices, so a build that
-// links but cannot load (missing runtime library) is discarded rather than half-working.
-const check = `const a=require(${JSON.stringify(addon)});const A=new Float32Array([1,2,3,4]),C=new Float32Array(4);
+// Load the fresh addon in a separate process, resolving every symbol now (RTLD_NOW), and multiply
+// two 2×2 matrices, so a build that links but cannot load (missing runtime library or symbol) is
+// discarded rather than half-working.
+const check = `const m={exports:{}};process.dlopen(m,${JSON.stringify(addon)},require('os').constants.dlopen.RTLD_NOW);const a=m.exports;const A=new Float32Array([1,2,3,4]),C=new Float32Array(4);
 a.sgemm(false,false,2,2,2,1,A,2,A,2,0,C,2);if(C.join()!=='7,10,15,22')throw new Error('sgemm check gave '+C.join());`;
 const probe = spawnSync(process.execPath, ['-e', check], { encoding: 'utf8', timeout: 60_000 });
 if (probe.status !== 0) {

@@ -30,11 +30,17 @@ export function buildSequential(
 ): SequentialLayer {
   const layers: Layer[] = [];
   let shape = inShape;
-  specs.forEach((s, i) => {
-    const l = buildLayer(s, shape, store, `${path}.${i}`);
+  for (let i = 0; i < specs.length; i++) {
+    const s = specs[i];
+    let l: Layer;
+    if (s.type === 'batchnorm' && specs[i + 1]?.type === 'relu') {
+      // BatchNorm → ReLU runs as one fused layer; the ReLU has no parameters, so names are unchanged.
+      l = new BatchNormLayer(shape, s.momentum ?? 0.1, s.eps ?? 1e-5, store, `${path}.${i}`, true);
+      i++;
+    } else l = buildLayer(s, shape, store, `${path}.${i}`);
     layers.push(l);
     shape = l.outShape;
-  });
+  }
   return new SequentialLayer(inShape, layers);
 }
 

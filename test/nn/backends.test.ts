@@ -136,22 +136,31 @@ test('element-wise, BatchNorm and Adam kernels agree with the TypeScript referen
     const xhat = new Float32Array(x.length);
     const inv = new Float32Array(cols);
     const y = new Float32Array(x.length);
-    k.bnForwardTrain(x, rows, cols, gamma, beta, 1e-5, 0.1, rm, rv, xhat, inv, y);
+    k.bnForwardTrain(x, rows, cols, gamma, beta, 1e-5, 0.1, rm, rv, xhat, inv, y, false);
     const dg = new Float32Array(cols);
     const dbeta = new Float32Array(cols);
     const dx = new Float32Array(x.length);
-    k.bnBackward(x.slice().reverse(), xhat, inv, gamma, rows, cols, dg, dbeta, dx);
+    k.bnBackward(x.slice().reverse(), xhat, inv, gamma, rows, cols, dg, dbeta, dx, null);
+    const yr = new Float32Array(x.length);
+    k.bnForwardTrain(x, rows, cols, gamma, beta, 1e-5, 0.1, rm.slice(), rv.slice(), xhat, inv, yr, true);
+    const dgr = new Float32Array(cols);
+    const dxr = new Float32Array(x.length);
+    k.bnBackward(x.slice().reverse(), xhat, inv, gamma, rows, cols, dgr, new Float32Array(cols), dxr, yr);
     const ye = new Float32Array(x.length);
-    k.bnForwardEval(x, rows, cols, gamma, beta, 1e-5, rm, rv, ye);
+    k.bnForwardEval(x, rows, cols, gamma, beta, 1e-5, rm, rv, ye, false);
+    const yer = new Float32Array(x.length);
+    k.bnForwardEval(x, rows, cols, gamma, beta, 1e-5, rm, rv, yer, true);
     const p = x.slice();
     const m = new Float32Array(x.length);
     const v = new Float32Array(x.length);
     for (let s = 1; s <= 3; s++)
       k.adam(p, bias.length ? x.slice().reverse() : x, m, v, 1e-2, 0.9, 0.999, 1e-8, 0.01, s === 2, s);
     const sum = new Float32Array(x.length);
-    k.add(x, y, sum);
+    k.add(x, y, sum, false);
+    const sumRelu = new Float32Array(x.length);
+    k.add(x, y, sumRelu, true);
     const sq = new Float32Array([k.sumSquares(x)]);
-    return { ...out, rm, rv, y, dg, dbeta, dx, ye, p, m, v, sum, sq };
+    return { ...out, rm, rv, y, dg, dbeta, dx, yr, dgr, dxr, ye, yer, p, m, v, sum, sumRelu, sq };
   };
   const ref = run(jsKernels);
   for (const k of others()) {

@@ -1,24 +1,23 @@
 #!/usr/bin/python3
-"""PyTorch 1.13 side of bench/nn.ts: trains and runs the same two networks as xasflow's benchmark
-(the NN-EXAFS MLP 240 -> 4x1000 ReLU -> 300 + 180, and the 1D ResNet of ts-stack.md on 256-point
-spectra) in torch's native layout, and prints one JSON object with samples/s.
-Usage: /usr/bin/python3 tools/nn/torch-bench.py THREADS SECONDS
+"""PyTorch 1.13 side of bench/nn.ts: the same two networks as xasflow's benchmark (the NN-EXAFS
+MLP 240 -> 4x1000 ReLU -> 300 + 180, and the 1D ResNet of ts-stack.md on 256-point spectra) in
+torch's native layout. It runs as a small server so the benchmark can alternate xasflow and
+PyTorch figure by figure on a shared machine: each stdin line "FIGURE THREADS SECONDS" (FIGURE one
+of mlpTrain, mlpInfer, cnnTrain, cnnInfer) is answered with one JSON line {"rate": samples/s}.
+Usage: /usr/bin/python3 tools/nn/torch-bench.py MAX_THREADS
 """
 import json
 import os
 import sys
 import time
 
-THREADS = int(sys.argv[1])
-SECONDS = float(sys.argv[2])
+MAX_THREADS = int(sys.argv[1])
 for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
-    os.environ[var] = str(THREADS)
+    os.environ[var] = str(MAX_THREADS)
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
-torch.set_num_threads(THREADS)
-torch.manual_seed(0)
 
 
 class Mlp(nn.Module):
@@ -66,7 +65,7 @@ class Cnn(nn.Module):
         return self.y(h), self.z(h)
 
 
-def rate(step, batch):
+def rate(step, batch, seconds):
     for _ in range(2):
         step()
     n, t0 = 0, time.perf_counter()
@@ -74,43 +73,50 @@ def rate(step, batch):
         step()
         n += 1
         dt = time.perf_counter() - t0
-        if n >= 3 and dt >= SECONDS:
+        if n >= 3 and dt >= seconds:
             return n * batch / dt
 
 
-def bench(model, x, targets, lr, train_batch, infer_batch):
+def steps(model, x, targets, lr, train_batch, infer_batch):
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     xb = x[:train_batch]
     tb = [t[:train_batch] for t in targets]
+    xi = x[:infer_batch]
     mse = nn.MSELoss()
 
     def train_step():
+        model.train()
         opt.zero_grad(set_to_none=True)
         outs = model(xb)
         loss = sum(mse(o, t) for o, t in zip(outs, tb))
         loss.backward()
         opt.step()
 
-    model.train()
-    train = rate(train_step, train_batch)
-    model.eval()
-    xi = x[:infer_batch]
-
     def infer_step():
+        model.eval()
         with torch.no_grad():
             model(xi)
 
-    infer = rate(infer_step, infer_batch)
-    return train, infer
+    return (train_step, train_batch), (infer_step, infer_batch)
 
 
 def main():
-    mlp_train, mlp_infer = bench(Mlp(), torch.randn(1024, 240), [torch.randn(1024, 300), torch.randn(1024, 180)],
+    torch.manual_seed(0)
+    mlp_train, mlp_infer = steps(Mlp(), torch.randn(1024, 240), [torch.randn(1024, 300), torch.randn(1024, 180)],
                                  1e-4, 256, 1024)
-    cnn_train, cnn_infer = bench(Cnn(), torch.randn(256, 1, 256), [torch.randn(256, 8), torch.randn(256, 1)],
+    cnn_train, cnn_infer = steps(Cnn(), torch.randn(256, 1, 256), [torch.randn(256, 8), torch.randn(256, 1)],
                                  1e-3, 64, 256)
-    print(json.dumps({'threads': THREADS, 'torch': torch.__version__, 'mkldnn': torch.backends.mkldnn.is_available(),
-                      'mlpTrain': mlp_train, 'mlpInfer': mlp_infer, 'cnnTrain': cnn_train, 'cnnInfer': cnn_infer}))
+    figures = {'mlpTrain': mlp_train, 'mlpInfer': mlp_infer, 'cnnTrain': cnn_train, 'cnnInfer': cnn_infer}
+    print(json.dumps({'ready': True, 'torch': torch.__version__, 'mkldnn': torch.backends.mkldnn.is_available()}),
+          flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        fig, threads, seconds = parts[0], int(parts[1]), float(parts[2])
+        torch.set_num_threads(threads)
+        step, batch = figures[fig]
+        print(json.dumps({'rate': rate(step, batch, seconds)}), flush=True)
 
 
 if __name__ == '__main__':

@@ -109,6 +109,7 @@ function bnForwardTrain(
   xhat: Float32Array,
   invStd: Float32Array,
   y: Float32Array,
+  relu: boolean,
 ): void {
   const mean = new Float64Array(cols);
   const sq = new Float64Array(cols);
@@ -135,7 +136,8 @@ function bnForwardTrain(
     for (let c = 0; c < cols; c++) {
       const h = (x[o + c] - mean[c]) * invStd[c];
       xhat[o + c] = h;
-      y[o + c] = gamma[c] * h + beta[c];
+      const v = gamma[c] * h + beta[c];
+      y[o + c] = relu && !(v > 0) ? 0 : v;
     }
   }
 }
@@ -150,6 +152,7 @@ function bnForwardEval(
   runMean: Float32Array,
   runVar: Float32Array,
   y: Float32Array,
+  relu: boolean,
 ): void {
   const scale = new Float64Array(cols);
   const shift = new Float64Array(cols);
@@ -159,7 +162,10 @@ function bnForwardEval(
   }
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
-    for (let c = 0; c < cols; c++) y[o + c] = x[o + c] * scale[c] + shift[c];
+    for (let c = 0; c < cols; c++) {
+      const v = Math.fround(x[o + c] * scale[c] + shift[c]);
+      y[o + c] = relu && !(v > 0) ? 0 : v;
+    }
   }
 }
 
@@ -173,14 +179,17 @@ function bnBackward(
   dgamma: Float32Array,
   dbeta: Float32Array,
   dx: Float32Array,
+  reluOut: Float32Array | null,
 ): void {
   const sumDy = new Float64Array(cols);
   const sumDyXhat = new Float64Array(cols);
+  const g = (i: number) => (reluOut && !(reluOut[i] > 0) ? 0 : dy[i]);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) {
-      sumDy[c] += dy[o + c];
-      sumDyXhat[c] += dy[o + c] * xhat[o + c];
+      const d = g(o + c);
+      sumDy[c] += d;
+      sumDyXhat[c] += d * xhat[o + c];
     }
   }
   const k = new Float64Array(cols);
@@ -192,7 +201,7 @@ function bnBackward(
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     for (let c = 0; c < cols; c++) {
-      dx[o + c] = k[c] * (rows * dy[o + c] - sumDy[c] - xhat[o + c] * sumDyXhat[c]);
+      dx[o + c] = k[c] * (rows * g(o + c) - sumDy[c] - xhat[o + c] * sumDyXhat[c]);
     }
   }
 }
@@ -237,13 +246,48 @@ function scale(a: Float32Array, s: number): void {
   for (let i = 0; i < a.length; i++) a[i] *= s;
 }
 
-function add(a: Float32Array, b: Float32Array, out: Float32Array): void {
-  for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+function add(a: Float32Array, b: Float32Array, out: Float32Array, relu: boolean): void {
+  if (relu) {
+    for (let i = 0; i < out.length; i++) {
+      const v = Math.fround(a[i] + b[i]);
+      out[i] = v > 0 ? v : 0;
+    }
+  } else for (let i = 0; i < out.length; i++) out[i] = a[i] + b[i];
+}
+
+/** Whole-batch convolution through im2col + one GEMM (the col buffer is kept between calls). */
+function makeConv(gemm: Kernels['gemm']): Pick<Kernels, 'convForward' | 'convBackward'> {
+  let col = new Float32Array(0);
+  const colView = (n: number) => {
+    if (col.length < n) col = new Float32Array(n);
+    return col.subarray(0, n);
+  };
+  return {
+    convForward(x, g, w, cout, bias, act, y, pre) {
+      const width = g.kernelSize * g.channels;
+      const rows = g.batch * g.lengthOut;
+      const c = colView(rows * width);
+      jsIm2col(x, g, c);
+      gemm(false, true, rows, cout, width, 1, c, width, w, width, 0, y, cout);
+      biasAct(y, bias, rows, cout, act, pre);
+    },
+    convBackward(x, g, w, cout, dz, dw, dx) {
+      const width = g.kernelSize * g.channels;
+      const rows = g.batch * g.lengthOut;
+      const c = colView(rows * width);
+      jsIm2col(x, g, c);
+      gemm(true, false, cout, width, rows, 1, dz, cout, c, width, 0, dw, width);
+      if (!dx) return;
+      gemm(false, false, rows, width, cout, 1, dz, cout, w, width, 0, c, width);
+      jsCol2im(c, g, dx);
+    },
+  };
 }
 
 /** Builds a kernel set from a GEMM implementation; everything else is the TypeScript code above. */
 export function makeJsKernels(name: Kernels['name'], gemm: Kernels['gemm']): Kernels {
   return {
+    ...makeConv(gemm),
     name,
     setThreads: () => {},
     getThreads: () => 1,

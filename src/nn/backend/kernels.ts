@@ -49,6 +49,30 @@ export interface Kernels {
   im2col(x: Float32Array, g: ConvGeometry, col: Float32Array): void;
   /** Adjoint of im2col: dx (overwritten) = Σ over windows of dcol. */
   col2im(dcol: Float32Array, g: ConvGeometry, dx: Float32Array): void;
+  /**
+   * Convolution forward: y [batch·lengthOut, cout] = act(im2col(x)·Wᵀ + bias), W [cout, K·C];
+   * pre receives the pre-activation when given. (The native kernel works in cache-sized chunks.)
+   */
+  convForward(
+    x: Float32Array,
+    g: ConvGeometry,
+    w: Float32Array,
+    cout: number,
+    bias: Float32Array | null,
+    act: ActCode,
+    y: Float32Array,
+    pre: Float32Array | null,
+  ): void;
+  /** Convolution backward from dz (gradient at the pre-activation): dW = dzᵀ·im2col(x), dx = col2im(dz·W). */
+  convBackward(
+    x: Float32Array,
+    g: ConvGeometry,
+    w: Float32Array,
+    cout: number,
+    dz: Float32Array,
+    dw: Float32Array,
+    dx: Float32Array | null,
+  ): void;
   /** z[r,c] += bias[c] (if given); pre = z (if given); z = act(z). In place. */
   biasAct(
     z: Float32Array,
@@ -89,7 +113,9 @@ export interface Kernels {
     xhat: Float32Array,
     invStd: Float32Array,
     y: Float32Array,
+    relu: boolean,
   ): void;
+  /** Evaluation-mode batch normalisation with the running statistics (then ReLU if relu). */
   bnForwardEval(
     x: Float32Array,
     rows: number,
@@ -100,8 +126,12 @@ export interface Kernels {
     runMean: Float32Array,
     runVar: Float32Array,
     y: Float32Array,
+    relu: boolean,
   ): void;
-  /** Gradients of training-mode batch normalisation; dgamma/dbeta overwritten, dx overwritten. */
+  /**
+   * Gradients of training-mode batch normalisation; dgamma/dbeta overwritten, dx overwritten. With
+   * a fused ReLU, reluOut is the layer's output and dy is masked where it is not positive.
+   */
   bnBackward(
     dy: Float32Array,
     xhat: Float32Array,
@@ -112,6 +142,7 @@ export interface Kernels {
     dgamma: Float32Array,
     dbeta: Float32Array,
     dx: Float32Array,
+    reluOut: Float32Array | null,
   ): void;
   /**
    * One Adam (decoupled = false; L2 term added to the gradient) or AdamW (decoupled = true) step on
@@ -134,6 +165,6 @@ export interface Kernels {
   sumSquares(a: Float32Array): number;
   /** a *= s in place. */
   scale(a: Float32Array, s: number): void;
-  /** out = a + b element-wise over out.length values (out may alias a or b). */
-  add(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = a + b (then ReLU if relu) element-wise over out.length values (out may alias a or b). */
+  add(a: Float32Array, b: Float32Array, out: Float32Array, relu: boolean): void;
 }

@@ -4,17 +4,19 @@
  * so the backend selector can fall back to WebAssembly/TypeScript kernels.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ConvGeometry, Kernels } from './kernels.js';
 
-const ADDON_ABI = 2;
+const ADDON_ABI = 4;
 
 interface Addon {
   abi(): number;
   sgemm: Kernels['gemm'];
   im2col(x: Float32Array, ...rest: (number | Float32Array)[]): void;
   col2im(dcol: Float32Array, ...rest: (number | Float32Array)[]): void;
+  convForward(x: Float32Array, ...rest: (number | Float32Array | null)[]): void;
+  convBackward(x: Float32Array, ...rest: (number | Float32Array | null)[]): void;
   biasAct: Kernels['biasAct'];
   actBackward: Kernels['actBackward'];
   colSum: Kernels['colSum'];
@@ -45,7 +47,10 @@ export function loadNativeKernels(): { kernels: Kernels } | { reason: string } {
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   let addon: Addon;
   try {
-    addon = createRequire(import.meta.url)(path) as Addon;
+    // RTLD_NOW: every symbol is resolved at load, so a broken build falls back instead of crashing later.
+    const mod = { exports: {} as Addon };
+    process.dlopen(mod, path, constants.dlopen.RTLD_NOW);
+    addon = mod.exports;
   } catch (err) {
     return { reason: `native addon failed to load: ${(err as Error).message.split('\n')[0]}` };
   }
@@ -63,6 +68,9 @@ export function loadNativeKernels(): { kernels: Kernels } | { reason: string } {
     gemm: addon.sgemm,
     im2col: (x, g, col) => addon.im2col(x, ...geo(g), col),
     col2im: (dcol, g, dx) => addon.col2im(dcol, ...geo(g), dx),
+    convForward: (x, g, w, cout, bias, act, y, pre) =>
+      addon.convForward(x, ...geo(g), w, cout, bias, act, y, pre),
+    convBackward: (x, g, w, cout, dz, dw, dx) => addon.convBackward(x, ...geo(g), w, cout, dz, dw, dx),
     biasAct: addon.biasAct,
     actBackward: addon.actBackward,
     colSum: addon.colSum,

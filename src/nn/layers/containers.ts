@@ -7,6 +7,8 @@
  */
 import { kernels } from '../backend/index.js';
 import { ACT_NONE, ACT_RELU, type ActCode } from '../backend/kernels.js';
+import { BatchNormLayer } from './batchnorm.js';
+import { Conv1dLayer } from './conv1d.js';
 import { type ForwardContext, type Layer, type Shape, type Tensor, Workspace } from './types.js';
 
 export class SequentialLayer implements Layer {
@@ -26,7 +28,22 @@ export class SequentialLayer implements Layer {
 
   forward(x: Tensor, ctx: ForwardContext): Tensor {
     let h = x;
-    for (const l of this.layers) h = l.forward(h, ctx);
+    const ls = this.layers;
+    for (let i = 0; i < ls.length; i++) {
+      const l = ls[i];
+      const next = ls[i + 1];
+      if (
+        !ctx.training &&
+        l instanceof Conv1dLayer &&
+        l.opts.act === ACT_NONE &&
+        next instanceof BatchNormLayer
+      ) {
+        // Inference: fold the BatchNorm into the convolution (one pass instead of two).
+        h = l.forwardFoldedBatchNorm(h, next);
+        next.skipped();
+        i++;
+      } else h = l.forward(h, ctx);
+    }
     return h;
   }
 
@@ -64,8 +81,9 @@ export class ResidualLayer implements Layer {
     const b = this.body.forward(x, ctx);
     const s = this.shortcut.forward(x, ctx);
     const y = this.out.view(b.data.length);
-    kernels().add(b.data, s.data, y);
-    if (this.act !== ACT_NONE) kernels().biasAct(y, null, b.n * b.length, b.channels, this.act, null);
+    kernels().add(b.data, s.data, y, this.act === ACT_RELU);
+    if (this.act !== ACT_NONE && this.act !== ACT_RELU)
+      kernels().biasAct(y, null, b.n * b.length, b.channels, this.act, null);
     this.y = y;
     return { ...b, data: y };
   }
@@ -80,7 +98,7 @@ export class ResidualLayer implements Layer {
     const dShort = this.shortcut.backward({ ...dy, data: copy }, needInputGrad);
     if (!needInputGrad || !dBody || !dShort) return null;
     const dx = this.dxBuf.view(dBody.data.length);
-    kernels().add(dBody.data, dShort.data, dx);
+    kernels().add(dBody.data, dShort.data, dx, false);
     return { ...dBody, data: dx };
   }
 }
@@ -131,7 +149,7 @@ export class ConcatLayer implements Layer {
       for (let r = 0; r < rows; r++) d.set(dy.data.subarray(r * cTot + off, r * cTot + off + c), r * c);
       off += c;
       const g = br.backward({ data: d, n: dy.n, length: this.outShape.length, channels: c }, needInputGrad);
-      if (dx && g) kernels().add(dx, g.data, dx);
+      if (dx && g) kernels().add(dx, g.data, dx, false);
     }
     return dx ? { data: dx, n: dy.n, length: this.inShape.length, channels: this.inShape.channels } : null;
   }

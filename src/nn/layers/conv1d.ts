@@ -3,10 +3,13 @@
  * layout: the unfolded input col [n·Lout, K·Cin] times Wᵀ, W stored [Cout, K, Cin], plus bias and
  * an optional fused activation. Output length follows torch.nn.Conv1d:
  * Lout = ⌊(L + padL + padR − dilation·(K − 1) − 1)/stride⌋ + 1. Backward: dW = dYᵀ·col,
- * dcol = dY·W, dx = col2im(dcol); a pointwise layer (K = 1, stride 1, no padding) skips the unfold.
+ * dcol = dY·W, dx = col2im(dcol) (the kernels' convForward/convBackward; the native one unfolds in
+ * cache-sized chunks and recomputes col in backward). A pointwise layer (K = 1, stride 1, no
+ * padding) is plain GEMMs on the input.
  */
 import { kernels } from '../backend/index.js';
-import { ACT_GELU, ACT_NONE, type ActCode, type ConvGeometry } from '../backend/kernels.js';
+import { ACT_GELU, ACT_NONE, ACT_RELU, type ActCode, type ConvGeometry } from '../backend/kernels.js';
+import type { BatchNormLayer } from './batchnorm.js';
 import type { ParamStore, Tensor32 } from './params.js';
 import { type ForwardContext, type Layer, type Shape, type Tensor, Workspace } from './types.js';
 
@@ -35,11 +38,11 @@ export class Conv1dLayer implements Layer {
   private readonly pointwise: boolean;
   private readonly width: number;
   private readonly out = new Workspace();
-  private readonly colBuf = new Workspace();
   private readonly preBuf = new Workspace();
   private readonly dxBuf = new Workspace();
+  private readonly foldW = new Workspace();
+  private readonly foldB = new Workspace();
   private x: Tensor | null = null;
-  private col: Float32Array | null = null;
   private y: Float32Array | null = null;
   private pre: Float32Array | null = null;
 
@@ -81,95 +84,101 @@ export class Conv1dLayer implements Layer {
     };
   }
 
-  forward(x: Tensor, _ctx: ForwardContext): Tensor {
+  /** y = act(x ⊛ W + b) for weights w (the layer's own, or BatchNorm-folded ones). */
+  private run(
+    x: Tensor,
+    w: Float32Array,
+    bias: Float32Array | null,
+    act: ActCode,
+    pre: Float32Array | null,
+  ): Tensor {
     const k = kernels();
     const n = x.n;
     const rows = n * this.outShape.length;
     const cout = this.opts.outChannels;
-    let col: Float32Array;
-    if (this.pointwise) col = x.data;
-    else {
-      col = this.colBuf.view(rows * this.width);
-      k.im2col(x.data, this.geometry(n), col);
-    }
     const y = this.out.view(rows * cout);
-    k.gemm(
-      false,
-      true,
-      rows,
-      cout,
-      this.width,
-      1,
-      col,
-      this.width,
-      this.weight.value,
-      this.width,
-      0,
-      y,
-      cout,
-    );
-    const pre = this.opts.act === ACT_GELU ? this.preBuf.view(rows * cout) : null;
-    if (this.bias || this.opts.act !== ACT_NONE)
-      k.biasAct(y, this.bias?.value ?? null, rows, cout, this.opts.act, pre);
-    this.x = x;
-    this.col = col;
-    this.y = y;
-    this.pre = pre;
+    if (this.pointwise) {
+      k.gemm(false, true, rows, cout, this.width, 1, x.data, this.width, w, this.width, 0, y, cout);
+      if (bias || act !== ACT_NONE) k.biasAct(y, bias, rows, cout, act, pre);
+    } else k.convForward(x.data, this.geometry(n), w, cout, bias, act, y, pre);
     return { data: y, n, length: this.outShape.length, channels: cout };
+  }
+
+  forward(x: Tensor, _ctx: ForwardContext): Tensor {
+    const rows = x.n * this.outShape.length;
+    const pre = this.opts.act === ACT_GELU ? this.preBuf.view(rows * this.opts.outChannels) : null;
+    const out = this.run(x, this.weight.value, this.bias?.value ?? null, this.opts.act, pre);
+    this.x = x;
+    this.y = out.data;
+    this.pre = pre;
+    return out;
+  }
+
+  /**
+   * Evaluation-mode forward of this layer followed by a BatchNorm (and its fused ReLU) in one pass:
+   * the normalisation is folded into the weights, W' = W·s and b' = (b − μ)·s + β per output
+   * channel with s = γ/√(σ² + ε) from the running statistics.
+   */
+  forwardFoldedBatchNorm(x: Tensor, bn: BatchNormLayer): Tensor {
+    const cout = this.opts.outChannels;
+    const w = this.foldW.view(this.weight.value.length);
+    const b = this.foldB.view(cout);
+    for (let o = 0; o < cout; o++) {
+      const sc = bn.gamma.value[o] / Math.sqrt(bn.runVar.value[o] + bn.eps);
+      const bias = this.bias ? this.bias.value[o] : 0;
+      b[o] = (bias - bn.runMean.value[o]) * sc + bn.beta.value[o];
+      for (let j = 0; j < this.width; j++) w[o * this.width + j] = this.weight.value[o * this.width + j] * sc;
+    }
+    this.x = null;
+    return this.run(x, w, b, bn.relu ? ACT_RELU : ACT_NONE, null);
   }
 
   backward(dy: Tensor, needInputGrad: boolean): Tensor | null {
     const k = kernels();
-    const { x, col, y } = this;
-    if (!x || !col || !y) throw new Error(`${this.kind}: backward called before forward`);
+    const { x, y } = this;
+    if (!x || !y) throw new Error(`${this.kind}: backward called before forward`);
     const n = x.n;
     const rows = n * this.outShape.length;
     const cout = this.opts.outChannels;
     const d = dy.data;
-    const ref = this.pre ?? y;
-    if (this.opts.act !== ACT_NONE || this.bias)
-      k.actBackward(d, ref, rows, cout, this.opts.act, this.bias?.grad ?? null);
-    k.gemm(true, false, cout, this.width, rows, 1, d, cout, col, this.width, 0, this.weight.grad, this.width);
-    if (!needInputGrad) return null;
+    if (this.opts.act !== ACT_NONE || this.bias) {
+      k.actBackward(d, this.pre ?? y, rows, cout, this.opts.act, this.bias?.grad ?? null);
+    }
     const inSize = n * this.inShape.length * this.inShape.channels;
+    const dx = needInputGrad ? this.dxBuf.view(inSize) : null;
     if (this.pointwise) {
-      const dx = this.dxBuf.view(inSize);
       k.gemm(
+        true,
         false,
-        false,
-        rows,
-        this.width,
         cout,
+        this.width,
+        rows,
         1,
         d,
         cout,
-        this.weight.value,
+        x.data,
         this.width,
         0,
-        dx,
+        this.weight.grad,
         this.width,
       );
-      return { data: dx, n, length: this.inShape.length, channels: this.inShape.channels };
-    }
-    // col is no longer needed once dW is formed: its buffer receives dcol.
-    const dcol = this.colBuf.view(rows * this.width);
-    k.gemm(
-      false,
-      false,
-      rows,
-      this.width,
-      cout,
-      1,
-      d,
-      cout,
-      this.weight.value,
-      this.width,
-      0,
-      dcol,
-      this.width,
-    );
-    const dx = this.dxBuf.view(inSize);
-    k.col2im(dcol, this.geometry(n), dx);
-    return { data: dx, n, length: this.inShape.length, channels: this.inShape.channels };
+      if (dx)
+        k.gemm(
+          false,
+          false,
+          rows,
+          this.width,
+          cout,
+          1,
+          d,
+          cout,
+          this.weight.value,
+          this.width,
+          0,
+          dx,
+          this.width,
+        );
+    } else k.convBackward(x.data, this.geometry(n), this.weight.value, cout, d, this.weight.grad, dx);
+    return dx ? { data: dx, n, length: this.inShape.length, channels: this.inShape.channels } : null;
   }
 }

@@ -82,10 +82,11 @@ function emit(g: OnnxGraph, layer: Layer, h: string): string {
       scale[j] = s;
       shift[j] = layer.beta.value[j] - layer.runMean.value[j] * s;
     }
-    return g.node('Add', [
+    const y = g.node('Add', [
       g.node('Mul', [h, g.floats('bn_scale', [c], scale)]),
       g.floats('bn_shift', [c], shift),
     ]);
+    return layer.relu ? g.node('Relu', [y]) : y;
   }
   if (layer instanceof ActivationLayer) return activation(g, h, layer.kind === 'relu' ? ACT_RELU : ACT_GELU);
   if (layer instanceof DropoutLayer) return h;
