@@ -6,8 +6,9 @@
  *            the two- and three-body kernel model represents,
  *  - chi2:   only the two-body paths (single scattering and double return).
  * Run from the repository root: node --import tsx tools/exafs/feff-cluster-fixtures.ts
- * Writes test/fixtures/exafs/feff-cluster-<el>.json, the cluster as fcc-<el>-cluster.xyz, and for
- * Ni four of FEFF's own path files (first-shell SS, 60° D, collinear chain D and T2) under ni-paths/.
+ * Writes test/fixtures/exafs/feff-cluster-<el>.json, the cluster as fcc-<el>-cluster.xyz, FEFF's
+ * first-shell path file <el>-paths/feff0001.dat (used by the first-shell fits), and for Ni three
+ * more path files (60° D, collinear chain D and T2) under ni-paths/.
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,6 +97,8 @@ for (const c of CASES) {
   for (const a of setup.input.atoms)
     xyz.push(`${c.element} ${a.x.toFixed(6)} ${a.y.toFixed(6)} ${a.z.toFixed(6)}`);
   writeFileSync(`test/fixtures/exafs/fcc-${el}-cluster.xyz`, `${xyz.join('\n')}\n`);
+  mkdirSync(`test/fixtures/exafs/${el}-paths`, { recursive: true });
+  copyFileSync(join(dir, 'feff0001.dat'), `test/fixtures/exafs/${el}-paths/feff0001.dat`);
   if (c.element === 'Ni') {
     mkdirSync('test/fixtures/exafs/ni-paths', { recursive: true });
     for (const f of ['feff0001.dat', 'feff0003.dat', 'feff0011.dat', 'feff0015.dat']) {

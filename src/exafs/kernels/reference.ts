@@ -112,7 +112,7 @@ export function referenceInput(spec: ReferenceSpec): ReferenceSetup {
     ...new Set(
       input.atoms
         .filter((a) => a !== a0)
-        .map((a) => Math.round(Math.hypot(a.x - a0.x, a.y - a0.y, a.z - a0.z) * 1000) / 1000),
+        .map((a) => Math.round(Math.hypot(a.x - a0.x, a.y - a0.y, a.z - a0.z) * 1e4) / 1e4),
     ),
   ].sort((x, y) => x - y);
   if (spec.kind === 'lattice') {
