@@ -139,7 +139,7 @@ console.log(
     feffPerAbsorberS: feff ? +feff.perAbsorberS.toFixed(3) : null,
     feffFrameEstimateS: feff ? +(feff.perAbsorberS * 2048).toFixed(1) : null,
     speedupVsFeff: feff ? +((feff.perAbsorberS * 2048) / chiWall).toFixed(0) : null,
-    underOneSecond: chiWall < 1,
+    underOneSecondOnOneCore: chiCpu < 1,
     loadavg,
     note: 'shared 2-core machine; wall and CPU times of one thread',
   }),
