@@ -4,6 +4,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { Rng } from '../../src/core/rng.js';
+import { buildLattice, randomDisplace } from '../../src/structure/lattice.js';
+import { writeExtendedXyz } from '../../src/structure/xyz.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xasflow-exafs-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,6 +41,33 @@ test('xasflow exafs chi writes k, chi, chi2body, chi3body for a cluster', () => 
   assert.equal(j.info.trianglesVertex, 66);
   const i = 200;
   assert.ok(Math.abs(j.chi[i] - j.chi2body[i] - j.chi3body[i]) < 1e-12);
+});
+
+test('xasflow exafs chi --periodic averages a box and records the three-body sample and seed', () => {
+  const box = buildLattice({ structure: 'fcc', aAngstrom: 3.524, cells: [4, 4, 4], element: 'Ni' });
+  randomDisplace(box, 0.05, new Rng(2));
+  const xyz = join(dir, 'box.xyz');
+  writeExtendedXyz(xyz, box);
+  const out = join(dir, 'box.json');
+  const r = cli(
+    'chi',
+    xyz,
+    '--periodic',
+    '--json',
+    out,
+    '--rmax',
+    '5',
+    '--triplet-sample',
+    '32',
+    '--seed',
+    '4',
+  );
+  assert.equal(r.status, 0, r.err);
+  const j = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(j.info.pairAbsorbers, 256);
+  assert.equal(j.info.tripletAbsorbers, 32);
+  assert.equal(j.info.seed, 4);
+  assert.ok(j.chi3bodyStdErr.some((v: number) => v > 0));
 });
 
 test('bad CLI input gives one clear line and exit code 1', () => {

@@ -4,8 +4,8 @@
  * reduction factor exp(−2 Im δc), mean free path λ, Re p. Larch's amplitude is |F_eff|·red and its
  * phase 2·phc + phase[feff].
  */
-import { readFileSync } from 'node:fs';
 import { XasInputError } from '../../core/errors.js';
+import { fortranNumber as num, readTextFile } from './text.js';
 
 export interface FeffPotentialInfo {
   ipot: number;
@@ -66,27 +66,8 @@ export function pathPhase(p: FeffPathData): Float64Array {
 
 const NUM = String.raw`([-+]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][-+]?\d+)?)`;
 
-function num(text: string, source: string, line: number, field: string): number {
-  const v = Number(text.replace(/[Dd]/, 'E'));
-  if (!Number.isFinite(v)) {
-    throw new XasInputError(`cannot read '${text}' as a number`, {
-      file: source,
-      line,
-      field,
-      expected: 'a number',
-    });
-  }
-  return v;
-}
-
 export function readFeffDat(path: string): FeffPathData {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new XasInputError(`cannot read FEFF path file: ${(err as Error).message}`, { file: path });
-  }
-  return parseFeffDat(text, path);
+  return parseFeffDat(readTextFile(path, 'FEFF path file'), path);
 }
 
 export function parseFeffDat(text: string, source = 'feffNNNN.dat'): FeffPathData {

@@ -15,12 +15,7 @@ import { type FeffRunOptions, runFeffModule } from '../feff/runner.js';
 import { chiOfConfiguration } from '../model/chi-config.js';
 import { enumerateNeighbourhoods } from '../model/neighbourhoods.js';
 import { repairListDat } from './batch.js';
-import {
-  TRIANGLE_PATH_TYPES,
-  TRIANGLE_PATH_WEIGHT,
-  type TrianglePathType,
-  trianglePathReff,
-} from './geometry.js';
+import { TRIANGLE_PATH_TYPES, TRIANGLE_PATH_WEIGHT, type TrianglePathType } from './geometry.js';
 import type { KernelSet } from './table.js';
 
 export interface ConfigurationCheck {
@@ -83,8 +78,7 @@ function explicitPaths(
         add(two, 1, [at(j)]);
         add(two, 1, [at(j), O, at(j)]);
       },
-      triangle(_a, role, j, l, r1, r2, _phi, third) {
-        const sides = role === 'V' ? { d0j: r1, d0l: r2, djl: third } : { d0j: r1, d0l: third, djl: r2 };
+      triangle(_a, _role, j, l) {
         const J = at(j);
         const L = at(l);
         const pts: Record<TrianglePathType, ReturnType<typeof at>[]> = {
@@ -93,9 +87,7 @@ function explicitPaths(
           T2: [J, L, J],
           T3: [L, J, L],
         };
-        for (const t of TRIANGLE_PATH_TYPES) {
-          if (trianglePathReff(t, sides) > 0) add(three, TRIANGLE_PATH_WEIGHT[t], pts[t]);
-        }
+        for (const t of TRIANGLE_PATH_TYPES) add(three, TRIANGLE_PATH_WEIGHT[t], pts[t]);
       },
     },
   );
