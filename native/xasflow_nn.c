@@ -248,6 +248,44 @@ static int chunk_samples(const Geom *g) {
 
 static void bias_act_rows(float *z, const float *bias, long rows, int cols, int act, float *pre);
 
+/* Chunk groups for the convolution kernels: with several threads, each group of sample chunks is
+ * worked by one OpenMP thread with a single-threaded GEMM (chunks are too small to split a GEMM
+ * well); partial dW are summed in group order, so results depend only on the thread setting. */
+static int conv_groups(const Geom *g, int per) {
+  const int chunks = (g->batch + per - 1) / per;
+  return g_threads < chunks ? g_threads : chunks;
+}
+
+static void conv_forward_group(const float *x, const Geom *g, int per, int c0, int c1, const float *w, int cout,
+                               const float *bias, int act, float *y, float *pre, float *col) {
+  const int width = g->ks * g->channels;
+  for (int c = c0; c < c1; c++) {
+    const int b0 = c * per, b1 = b0 + per < g->batch ? b0 + per : g->batch;
+    const long r0 = (long)b0 * g->lout, nr = (long)(b1 - b0) * g->lout;
+    im2col_samples(x, g, b0, b1, col);
+    cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, (int)nr, cout, width, 1.0f, col, width, w, width, 0.0f,
+                y + (size_t)r0 * cout, cout);
+    bias_act_rows(y + (size_t)r0 * cout, bias, nr, cout, act, pre ? pre + (size_t)r0 * cout : NULL);
+  }
+}
+
+static void conv_backward_group(const float *x, const Geom *g, int per, int c0, int c1, const float *w, int cout,
+                                const float *dz, float *dw, float *dx, float *col) {
+  const int width = g->ks * g->channels;
+  for (int c = c0; c < c1; c++) {
+    const int b0 = c * per, b1 = b0 + per < g->batch ? b0 + per : g->batch;
+    const long r0 = (long)b0 * g->lout, nr = (long)(b1 - b0) * g->lout;
+    const float *dzc = dz + (size_t)r0 * cout;
+    im2col_samples(x, g, b0, b1, col);
+    cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, cout, width, (int)nr, 1.0f, dzc, cout, col, width, c == c0 ? 0.0f : 1.0f,
+                dw, width);
+    if (dx) {
+      cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, (int)nr, width, cout, 1.0f, dzc, cout, w, width, 0.0f, col, width);
+      col2im_samples(col, g, b0, b1, dx);
+    }
+  }
+}
+
 /* convForward(x, batch, length, channels, ks, stride, padLeft, dilation, lengthOut, W, cout,
  *             bias|null, act, y, pre|null): y = act(im2col(x)·Wᵀ + b), in cache-sized chunks. */
 static napi_value js_conv_forward(napi_env env, napi_callback_info info) {
@@ -262,21 +300,19 @@ static napi_value js_conv_forward(napi_env env, napi_callback_info info) {
   const float *bias = f32(&a, 11, cout, 1);
   float *y = f32(&a, 13, rows * cout, 0);
   float *pre = f32(&a, 14, rows * cout, 1);
-  if (a.failed) return NULL;
-  const int per = chunk_samples(&g);
-  float *col = malloc((size_t)per * g.lout * width * sizeof(float));
+  if (a.failed || g.batch == 0) return a.failed ? NULL : undefined(env);
+  const int per = chunk_samples(&g), chunks = (g.batch + per - 1) / per, T = conv_groups(&g, per);
+  const size_t colf = (size_t)per * g.lout * width;
+  float *col = malloc(colf * T * sizeof(float));
   if (!col) {
     napi_throw_error(env, NULL, "xasflow_nn: out of memory");
     return NULL;
   }
-  for (int b0 = 0; b0 < g.batch; b0 += per) {
-    const int b1 = b0 + per < g.batch ? b0 + per : g.batch;
-    const long r0 = (long)b0 * g.lout, nr = (long)(b1 - b0) * g.lout;
-    im2col_samples(x, &g, b0, b1, col);
-    cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, (int)nr, cout, width, 1.0f, col, width, w, width, 0.0f,
-                y + (size_t)r0 * cout, cout);
-    bias_act_rows(y + (size_t)r0 * cout, bias, nr, cout, act, pre ? pre + (size_t)r0 * cout : NULL);
-  }
+  if (T > 1) openblas_set_num_threads(1);
+#pragma omp parallel for schedule(static) num_threads(T) if (T > 1)
+  for (int t = 0; t < T; t++)
+    conv_forward_group(x, &g, per, chunks * t / T, chunks * (t + 1) / T, w, cout, bias, act, y, pre, col + colf * t);
+  if (T > 1) openblas_set_num_threads(g_threads);
   free(col);
   return undefined(env);
 }
@@ -297,23 +333,31 @@ static napi_value js_conv_backward(napi_env env, napi_callback_info info) {
   float *dw = f32(&a, 12, (size_t)cout * width, 0);
   float *dx = f32(&a, 13, (size_t)g.batch * g.length * g.channels, 1);
   if (a.failed) return NULL;
-  const int per = chunk_samples(&g);
-  float *col = malloc((size_t)per * g.lout * width * sizeof(float));
-  if (!col) {
+  if (g.batch == 0) {
+    memset(dw, 0, (size_t)cout * width * sizeof(float));
+    return undefined(env);
+  }
+  const int per = chunk_samples(&g), chunks = (g.batch + per - 1) / per, T = conv_groups(&g, per);
+  const size_t colf = (size_t)per * g.lout * width, dwf = (size_t)cout * width;
+  float *col = malloc(colf * T * sizeof(float));
+  float *part = T > 1 ? malloc(dwf * T * sizeof(float)) : dw;
+  if (!col || !part) {
+    free(col);
+    if (T > 1) free(part);
     napi_throw_error(env, NULL, "xasflow_nn: out of memory");
     return NULL;
   }
-  for (int b0 = 0; b0 < g.batch; b0 += per) {
-    const int b1 = b0 + per < g.batch ? b0 + per : g.batch;
-    const long r0 = (long)b0 * g.lout, nr = (long)(b1 - b0) * g.lout;
-    const float *dzc = dz + (size_t)r0 * cout;
-    im2col_samples(x, &g, b0, b1, col);
-    cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, cout, width, (int)nr, 1.0f, dzc, cout, col, width, b0 == 0 ? 0.0f : 1.0f,
-                dw, width);
-    if (dx) {
-      cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, (int)nr, width, cout, 1.0f, dzc, cout, w, width, 0.0f, col, width);
-      col2im_samples(col, &g, b0, b1, dx);
-    }
+  if (T > 1) openblas_set_num_threads(1);
+#pragma omp parallel for schedule(static) num_threads(T) if (T > 1)
+  for (int t = 0; t < T; t++)
+    conv_backward_group(x, &g, per, chunks * t / T, chunks * (t + 1) / T, w, cout, dz, part + dwf * t, dx,
+                        col + colf * t);
+  if (T > 1) {
+    openblas_set_num_threads(g_threads);
+    memcpy(dw, part, dwf * sizeof(float));
+    for (int t = 1; t < T; t++)
+      for (size_t i = 0; i < dwf; i++) dw[i] += part[dwf * t + i];
+    free(part);
   }
   free(col);
   return undefined(env);

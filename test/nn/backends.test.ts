@@ -7,11 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/rng.js';
 import { useBackend } from '../../src/nn/backend/index.js';
 import { jsKernels } from '../../src/nn/backend/js-kernels.js';
 import { ACT_GELU, ACT_RELU, type ConvGeometry, type Kernels } from '../../src/nn/backend/kernels.js';
+import { KERNELS_WASM_BASE64 } from '../../src/nn/backend/kernels-wasm-binary.js';
 import { mlpSpec, NnModel } from '../../src/nn/index.js';
 import { DropoutLayer } from '../../src/nn/layers/activation.js';
 import { assertClose, availableBackends } from './helpers.js';
@@ -170,6 +172,10 @@ test('element-wise, BatchNorm and Adam kernels agree with the TypeScript referen
   }
 });
 
+test('the embedded WebAssembly module is the committed native/wasm/kernels.wasm', () => {
+  assert.deepEqual(Buffer.from(KERNELS_WASM_BASE64, 'base64'), readFileSync('native/wasm/kernels.wasm'));
+});
+
 test('XASFLOW_NN_BACKEND selects the backend; an unknown name is an error', () => {
   const script = "import { kernels } from './src/nn/backend/index.ts'; console.log(kernels().name);";
   for (const [env, expected] of [
@@ -229,3 +235,31 @@ for (const backend of ['wasm', 'js'] as const) {
     for (let i = 0; i < 2; i++) assert.deepEqual(b.members[i].store.values, a.members[i].store.values);
   });
 }
+
+test('training with two BLAS/kernel threads is reproducible run to run', async (t) => {
+  if (!availableBackends().includes('native')) {
+    t.skip('native backend not built');
+    return;
+  }
+  useBackend('native');
+  const spec = {
+    // 147 kB of unfolded input per sample: a batch spans several cache-sized chunks, so both
+    // threads of the native convolution kernels take part.
+    input: { length: 512, channels: 8 },
+    layers: [
+      { type: 'conv1d', filters: 8, kernelSize: 9, padding: 4, bias: false },
+      { type: 'batchnorm' },
+      { type: 'relu' },
+      { type: 'gap' },
+    ],
+    heads: [{ name: 'y', units: 1, loss: 'mse' }],
+  } as const;
+  const x = Float32Array.from({ length: 128 * 512 * 8 }, (_, i) => Math.sin(0.013 * i * (1 + (i % 7))));
+  const y = Float32Array.from({ length: 128 }, (_, i) => Math.cos(0.1 * i));
+  const fit = async () => {
+    const m = new NnModel(structuredClone(spec) as never);
+    await m.fit(x, { y }, { seed: 9, epochs: 2, batchSize: 64, workers: 1, threads: 2 });
+    return m.members[0].store.values;
+  };
+  assert.deepEqual(await fit(), await fit());
+});

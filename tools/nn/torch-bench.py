@@ -3,7 +3,7 @@
 MLP 240 -> 4x1000 ReLU -> 300 + 180, and the 1D ResNet of ts-stack.md on 256-point spectra) in
 torch's native layout. It runs as a small server so the benchmark can alternate xasflow and
 PyTorch figure by figure on a shared machine: each stdin line "FIGURE THREADS SECONDS" (FIGURE one
-of mlpTrain, mlpInfer, cnnTrain, cnnInfer) is answered with one JSON line {"rate": samples/s}.
+of mlpTrain, mlpInfer, cnnTrain, cnnInfer) is answered with one JSON line {"rate": samples per second, "cpuRate": samples per CPU second}.
 Usage: /usr/bin/python3 tools/nn/torch-bench.py MAX_THREADS
 """
 import json
@@ -66,15 +66,16 @@ class Cnn(nn.Module):
 
 
 def rate(step, batch, seconds):
+    """(samples per wall-clock second, samples per CPU second of this process)."""
     for _ in range(2):
         step()
-    n, t0 = 0, time.perf_counter()
+    n, t0, c0 = 0, time.perf_counter(), time.process_time()
     while True:
         step()
         n += 1
         dt = time.perf_counter() - t0
         if n >= 3 and dt >= seconds:
-            return n * batch / dt
+            return n * batch / dt, n * batch / max(time.process_time() - c0, 1e-9)
 
 
 def steps(model, x, targets, lr, train_batch, infer_batch):
@@ -116,7 +117,8 @@ def main():
         fig, threads, seconds = parts[0], int(parts[1]), float(parts[2])
         torch.set_num_threads(threads)
         step, batch = figures[fig]
-        print(json.dumps({'rate': rate(step, batch, seconds)}), flush=True)
+        wall, cpu = rate(step, batch, seconds)
+        print(json.dumps({'rate': wall, 'cpuRate': cpu}), flush=True)
 
 
 if __name__ == '__main__':
