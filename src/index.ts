@@ -9,4 +9,5 @@ export * as nn from './nn/index.js';
 export * from './io/index.js';
 export * from './process/index.js';
 export * as exafs from './exafs/index.js';
+export * as xanes from './xanes/index.js';
 export * as md from './md/index.js';

@@ -8,6 +8,7 @@ import { registerExafsCommands } from './commands/exafs.js';
 import { registerInfoCommands } from './commands/info.js';
 import { registerMdCommands } from './commands/md.js';
 import { registerNnCommands } from './commands/nn.js';
+import { registerXanesCommands } from './commands/xanes.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerInfoCommands(program);
   registerMdCommands(program);
   registerNnCommands(program);
+  registerXanesCommands(program);
   return program;
 }
 
