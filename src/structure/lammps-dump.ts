@@ -99,7 +99,9 @@ export function parseLammpsDump(text: string, source = 'dump', opts: DumpReadOpt
     const raw: { id: number; type: number; el: string; vals: number[] }[] = [];
     for (let a = 0; a < n; a++) {
       const lineNo = li + 1;
-      const tok = next('atom rows').trim().split(/\s+/);
+      const row = next('atom rows').trim();
+      if (row === '') fail(`frame declares ${n} atoms but only ${a} rows follow`, source, lineNo, `${n} atom rows`);
+      const tok = row.split(/\s+/);
       if (tok.length < names.length)
         fail(`atom row has ${tok.length} columns`, source, lineNo, `${names.length} columns`);
       const vals: number[] = [];

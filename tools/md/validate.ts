@@ -7,10 +7,11 @@
  *       (LAMMPS runs of the small protocols that test/md/protocol-vs-lammps.test.ts repeats with
  *        the embedded engine)
  *   node --import tsx tools/md/validate.ts full   → test/fixtures/md/validation-full.json
- *       (864-atom fcc 300 K and liquid 1750 K, both engines, and the Wagner 2007 MEAM via KIM)
+ *       (864-atom fcc 300 K and liquid 1750 K, both engines, and the Wagner 2007 MEAM via KIM), and
+ *       test/fixtures/md/meam-liquid-1750K.xyz (3 MEAM liquid snapshots, positions only)
  * Work folders go to $TMPDIR/xasflow-md-validate-<set>.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { toJson, writeFileAtomic } from '../../src/core/atomic-write.js';
@@ -21,8 +22,11 @@ import { expandJobs } from '../../src/md/protocol/jobs.js';
 import { runProtocol } from '../../src/md/protocol/run-protocol.js';
 import { parseProtocol } from '../../src/md/protocol/schema.js';
 import { statePath } from '../../src/md/protocol/snapshots.js';
+import { readExtendedXyz, writeExtendedXyz } from '../../src/structure/xyz.js';
 
 const set = process.argv[2] ?? 'ci';
+/** --reuse: keep finished runs in the work folder and only redo the analysis. */
+const reuse = process.argv.includes('--reuse');
 const work = join(tmpdir(), `xasflow-md-validate-${set}`);
 const zhou = resolve('potentials/Ni_Zhou2004.eam.alloy');
 const MEAM = 'MEAM_LAMMPS_Wagner_2007_Ni__MO_444394830472_000';
@@ -61,9 +65,22 @@ interface Run {
   rCut?: number;
 }
 
-function summary(dir: string, rCut?: number) {
+function summary(dir: string, rCut?: number, liquid = false) {
   const a = analyzeSnapshots([dir], { rCutAngstrom: rCut });
+  // Liquids also at the fixed 3.35 Å cutoff of the design note, for comparisons across potentials.
+  const fixed = liquid ? analyzeSnapshots([dir], { rCutAngstrom: 3.35 }) : null;
   return {
+    ...(fixed
+      ? {
+          at335: {
+            coordination: fixed.shell.coordination,
+            coordinationStdErr: fixed.shell.coordinationStdErr,
+            meanAngstrom: fixed.shell.meanAngstrom,
+            sigma2Angstrom2: fixed.shell.sigma2Angstrom2,
+            badPeaksDeg: fixed.bad.peaksDeg,
+          },
+        }
+      : {}),
     frames: a.frames,
     densityPerA3: a.densityPerA3,
     firstPeakAngstrom: a.firstShell.peakAngstrom,
@@ -164,7 +181,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   for (const r of runs) {
     const outDir = join(work, r.label);
-    rmSync(outDir, { recursive: true, force: true });
+    if (!reuse) rmSync(outDir, { recursive: true, force: true });
     const p = parseProtocol(
       {
         name: r.label,
@@ -188,10 +205,23 @@ async function main(): Promise<void> {
       engine: r.engine,
       potential: r.potential.style === 'kim' ? r.potential.model : 'potentials/Ni_Zhou2004.eam.alloy',
       protocol: r.state,
-      wallSeconds: (performance.now() - t0) / 1000,
-      ...summary(statePath(outDir, stateId), r.rCut),
+      // null when --reuse found the run finished (only the analysis was redone).
+      wallSeconds: s.written.length > 0 ? (performance.now() - t0) / 1000 : null,
+      ...summary(statePath(outDir, stateId), r.rCut, r.state.phase === 'liquid'),
     };
     console.log(r.label, JSON.stringify(results[r.label]).slice(0, 400));
+    if (r.label === 'liquid-1750K-meam-lammps') {
+      const dir = statePath(outDir, stateId);
+      const files = readdirSync(dir)
+        .filter((f) => f.endsWith('.xyz'))
+        .sort();
+      const frames = [files[5], files[12], files[19]].map((f) => {
+        const a = readExtendedXyz(join(dir, f))[0];
+        a.velocities = undefined;
+        return a;
+      });
+      writeExtendedXyz('test/fixtures/md/meam-liquid-1750K.xyz', frames);
+    }
   }
   const out =
     set === 'ci' ? 'test/fixtures/md/protocol-lammps.json' : 'test/fixtures/md/validation-full.json';

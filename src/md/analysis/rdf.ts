@@ -95,13 +95,49 @@ export function radialDistribution(frames: Atoms | Atoms[], opts: RdfOptions = {
 }
 
 export interface FirstShell {
-  /** Position (Å) and height of the first g(r) maximum (parabolic refinement around the top bin). */
+  /** Position (Å) and height (top bin) of the first g(r) maximum. */
   peakAngstrom: number;
   peakHeight: number;
   /** First minimum after the peak (Å): the coordination cutoff. */
   minimumAngstrom: number;
   /** Coordination number N = 4πρ ∫₀^r_min g r² dr. */
   coordination: number;
+}
+
+/**
+ * Least-squares parabola g ≈ c0 + c1·x + c2·x² through bins k0−h … k0+h (x in bins from k0); returns
+ * the vertex offset (only when it lies inside the window) and c2, or null.
+ */
+function parabolaVertex(g: Float64Array, k0: number, h: number): { offset: number; curvature: number } | null {
+  const lo = Math.max(0, k0 - h);
+  const hi = Math.min(g.length - 1, k0 + h);
+  if (hi - lo < 4) return null;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  for (let k = lo; k <= hi; k++) {
+    const x = k - k0;
+    s0 += 1;
+    s1 += x;
+    s2 += x * x;
+    s3 += x * x * x;
+    s4 += x * x * x * x;
+    t0 += g[k];
+    t1 += x * g[k];
+    t2 += x * x * g[k];
+  }
+  const det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s2 * s3) + s2 * (s1 * s3 - s2 * s2);
+  if (det === 0) return null;
+  const c1 = (s0 * (t1 * s4 - s3 * t2) - t0 * (s1 * s4 - s2 * s3) + s2 * (s1 * t2 - s2 * t1)) / det;
+  const c2 = (s0 * (s2 * t2 - t1 * s3) - s1 * (s1 * t2 - t1 * s2) + t0 * (s1 * s3 - s2 * s2)) / det;
+  if (c2 === 0) return null;
+  const offset = -c1 / (2 * c2);
+  return Math.abs(offset) <= h ? { offset, curvature: c2 } : null;
 }
 
 function smooth(v: Float64Array, half: number): Float64Array {
@@ -119,35 +155,42 @@ function smooth(v: Float64Array, half: number): Float64Array {
 }
 
 /**
- * First peak, first minimum and coordination number. The peak is the global maximum of g; the
- * minimum is the lowest point of g smoothed over ±2 bins between the peak and 1.6× its position
- * (the middle of the first run of equal lowest values, so an empty gap in a cold crystal gives its
- * centre). `minimumAngstrom` may be imposed instead.
+ * First peak, first minimum and coordination number. The peak is the maximum of g smoothed over
+ * ±2 bins, refined by a least-squares parabola through ±3 bins of the raw g; the
+ * minimum is the lowest point of g smoothed over ±2 bins between the peak and 1.6× its position,
+ * refined by a parabola through ±7 bins (the middle of the first run of equal lowest values when
+ * g is flat, so an empty gap in a cold crystal gives its centre). `minimumAngstrom` may be imposed.
  */
 export function firstShell(rdf: Rdf, minimumAngstrom?: number): FirstShell {
   const { g, rAngstrom: r, binWidthAngstrom: dr } = rdf;
+  const sm = smooth(g, 2);
   let kp = 0;
-  for (let k = 1; k < g.length; k++) if (g[k] > g[kp]) kp = k;
+  for (let k = 1; k < g.length; k++) if (sm[k] > sm[kp]) kp = k;
+  const kSmooth = kp;
+  for (let k = Math.max(0, kSmooth - 2); k <= Math.min(g.length - 1, kSmooth + 2); k++) if (g[k] > g[kp]) kp = k;
+  // Least-squares parabola through the raw g over ±3 bins of the smoothed maximum: robust to noise.
   let peak = r[kp];
-  if (kp > 0 && kp < g.length - 1) {
-    const den = g[kp - 1] - 2 * g[kp] + g[kp + 1];
-    if (den < 0) peak += (0.5 * dr * (g[kp - 1] - g[kp + 1])) / den;
-  }
+  const xPeak = parabolaVertex(g, kp, 3);
+  if (xPeak !== null && xPeak.curvature < 0) peak = r[kp] + xPeak.offset * dr;
   let rmin = minimumAngstrom;
   if (rmin === undefined) {
-    const s = smooth(g, 2);
+    const s = sm;
     const kEnd = Math.min(g.length - 1, Math.floor((1.6 * r[kp]) / dr));
     let best = kp + 1;
     for (let k = kp + 1; k <= kEnd; k++) if (s[k] < s[best] - 1e-12) best = k;
     let last = best;
     while (last + 1 <= kEnd && Math.abs(s[last + 1] - s[best]) <= 1e-12) last++;
     rmin = 0.5 * (r[best] + r[last]);
+    // A liquid's minimum is broad and noisy: refine with a parabola through ±7 bins (±0.14 Å at 0.02).
+    if (last === best) {
+      const v = parabolaVertex(g, best, 7);
+      if (v !== null && v.curvature > 0) rmin = r[best] + v.offset * dr;
+    }
   }
-  const kmin = Math.min(g.length - 1, Math.max(0, Math.round(rmin / dr) - 1));
-  return {
-    peakAngstrom: peak,
-    peakHeight: g[kp],
-    minimumAngstrom: rmin,
-    coordination: rdf.runningCoordination[kmin],
-  };
+  // N(r) is known at bin edges (k+1)·dr; interpolate linearly to r_min.
+  const run = rdf.runningCoordination;
+  const k = Math.min(g.length - 1, Math.max(0, Math.floor(rmin / dr)));
+  const below = k > 0 ? run[k - 1] : 0;
+  const coordination = below + (rmin / dr - k) * (run[k] - below);
+  return { peakAngstrom: peak, peakHeight: g[kp], minimumAngstrom: rmin, coordination };
 }
