@@ -100,7 +100,8 @@ export function parseLammpsDump(text: string, source = 'dump', opts: DumpReadOpt
     for (let a = 0; a < n; a++) {
       const lineNo = li + 1;
       const row = next('atom rows').trim();
-      if (row === '') fail(`frame declares ${n} atoms but only ${a} rows follow`, source, lineNo, `${n} atom rows`);
+      if (row === '')
+        fail(`frame declares ${n} atoms but only ${a} rows follow`, source, lineNo, `${n} atom rows`);
       const tok = row.split(/\s+/);
       if (tok.length < names.length)
         fail(`atom row has ${tok.length} columns`, source, lineNo, `${names.length} columns`);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { XasInputError } from '../../src/core/errors.js';
-import { findLammps } from '../../src/md/lammps/lammps-exec.js';
+import { findLammps, requireLammps } from '../../src/md/lammps/lammps-exec.js';
 import { lammpsDeck, runLammpsJob } from '../../src/md/lammps/lammps-job.js';
 import { expandJobs } from '../../src/md/protocol/jobs.js';
 import { protocolPreset } from '../../src/md/protocol/presets.js';
@@ -184,4 +184,27 @@ test('LAMMPS driver runs Debian lmp and writes the same snapshots (runs only whe
   assert.ok(existsSync(join(stateDir, xyz[1].replace('.xyz', '.dump'))));
   assert.equal(readLammpsDump(join(stateDir, xyz[1].replace('.xyz', '.dump')))[0].atoms.species.length, 108);
   assert.ok(existsSync(join(dir, 'fcc-T0300K', 'lammps', 'log.lammps')));
+});
+
+test('without LAMMPS the driver says so and how to install it', () => {
+  const saved = {
+    PATH: process.env.PATH,
+    XASFLOW_LMP: process.env.XASFLOW_LMP,
+    LAMMPS_BIN: process.env.LAMMPS_BIN,
+  };
+  try {
+    process.env.PATH = '/nonexistent';
+    delete process.env.XASFLOW_LMP;
+    delete process.env.LAMMPS_BIN;
+    assert.equal(findLammps(), null);
+    assert.throws(
+      () => requireLammps(),
+      /LAMMPS is not installed.*apt-get install lammps lammps-data openkim-models/,
+    );
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 });

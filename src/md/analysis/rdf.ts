@@ -108,7 +108,11 @@ export interface FirstShell {
  * Least-squares parabola g ≈ c0 + c1·x + c2·x² through bins k0−h … k0+h (x in bins from k0); returns
  * the vertex offset (only when it lies inside the window) and c2, or null.
  */
-function parabolaVertex(g: Float64Array, k0: number, h: number): { offset: number; curvature: number } | null {
+function parabolaVertex(
+  g: Float64Array,
+  k0: number,
+  h: number,
+): { offset: number; curvature: number } | null {
   const lo = Math.max(0, k0 - h);
   const hi = Math.min(g.length - 1, k0 + h);
   if (hi - lo < 4) return null;
@@ -167,7 +171,8 @@ export function firstShell(rdf: Rdf, minimumAngstrom?: number): FirstShell {
   let kp = 0;
   for (let k = 1; k < g.length; k++) if (sm[k] > sm[kp]) kp = k;
   const kSmooth = kp;
-  for (let k = Math.max(0, kSmooth - 2); k <= Math.min(g.length - 1, kSmooth + 2); k++) if (g[k] > g[kp]) kp = k;
+  for (let k = Math.max(0, kSmooth - 2); k <= Math.min(g.length - 1, kSmooth + 2); k++)
+    if (g[k] > g[kp]) kp = k;
   // Least-squares parabola through the raw g over ±3 bins of the smoothed maximum: robust to noise.
   let peak = r[kp];
   const xPeak = parabolaVertex(g, kp, 3);
