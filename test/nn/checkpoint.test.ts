@@ -40,6 +40,7 @@ async function referenceParams(): Promise<Float32Array[]> {
 test('abort during parallel training, then resume: identical to an uninterrupted run', async () => {
   const dir = join(root, 'abort');
   const ctrl = new AbortController();
+  const seen = [0, 0];
   const first = new NnModel(checkpointSpec());
   await assert.rejects(
     first.fit(
@@ -51,7 +52,9 @@ test('abort during parallel training, then resume: identical to an uninterrupted
         checkpointDir: dir,
         signal: ctrl.signal,
         onEpoch: (p) => {
-          if (p.epoch >= 4) ctrl.abort();
+          // abort once both members (in parallel workers) have checkpointed at least 2 epochs
+          seen[p.member] = p.epoch;
+          if (seen[0] >= 2 && seen[1] >= 2) ctrl.abort();
         },
       },
     ),
