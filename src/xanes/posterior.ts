@@ -229,10 +229,10 @@ function summarize(values: Float64Array): ParamSummary {
   };
 }
 
-export function samplePosterior(m: PosteriorModel, opts: PosteriorOptions): PosteriorResult {
+function sampleOrdered(m: PosteriorModel, opts: PosteriorOptions): PosteriorResult {
   const k = m.refs.length;
   const { logp, model, ndim } = makeLogPosterior(m);
-  const walkers = opts.walkers ?? Math.max(32, 2 * ndim + 2 + ((2 * ndim + 2) % 2));
+  const walkers = opts.walkers ?? Math.max(32, 2 * ndim + 2);
   const steps = opts.steps ?? 3000;
   const burnIn = opts.burnIn ?? 1000;
   let a0 = 0;
@@ -352,5 +352,49 @@ export function samplePosterior(m: PosteriorModel, opts: PosteriorOptions): Post
       warnings: res.warnings,
     },
     draws: fr,
+  };
+}
+
+/**
+ * Samples the posterior. The log-ratio baseline is the reference with the largest starting fraction
+ * (a well-determined baseline keeps the coordinates close to Gaussian and the chains mixing);
+ * results are reported in the caller's reference order.
+ */
+export function samplePosterior(m: PosteriorModel, opts: PosteriorOptions): PosteriorResult {
+  const k = m.refs.length;
+  if (m.alpha.length !== k || !m.alpha.every((a) => a > 0)) {
+    throw new XasInputError('invalid Dirichlet prior', {
+      field: 'alpha',
+      expected: `${k} positive concentrations`,
+    });
+  }
+  let a0 = 0;
+  for (const a of m.alpha) a0 += a;
+  const start = opts.start ? Array.from(opts.start) : Array.from(m.alpha, (a) => a / a0);
+  if (start.length !== k)
+    throw new XasInputError(`${start.length} starting fractions for ${k} references`, { field: 'start' });
+  let base = 0;
+  for (let j = 1; j < k; j++) if (start[j] > start[base]) base = j;
+  const perm = [...Array.from({ length: k }, (_, j) => j).filter((j) => j !== base), base];
+  const r = sampleOrdered(
+    { ...m, refs: perm.map((j) => m.refs[j]), alpha: Float64Array.from(perm, (j) => m.alpha[j]) },
+    { ...opts, start: perm.map((j) => start[j]) },
+  );
+  const inv = new Array<number>(k);
+  perm.forEach((j, q) => {
+    inv[j] = q;
+  });
+  const draws = new Float64Array(r.draws.length);
+  const nd = r.draws.length / k;
+  for (let d = 0; d < nd; d++) for (let j = 0; j < k; j++) draws[d * k + j] = r.draws[d * k + inv[j]];
+  const correlation = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) correlation[a * k + b] = r.correlation[inv[a] * k + inv[b]];
+  return {
+    ...r,
+    labels: m.refs.map((x) => x.label),
+    fractions: m.refs.map((_, j) => r.fractions[inv[j]]),
+    correlation,
+    draws,
   };
 }

@@ -134,7 +134,7 @@ function registerLcf(xanes: Command): void {
     .option('--plot <prefix>', 'write fit and residual plots (PNG + SVG)')
     .action(async (unknownArg: string, o) => {
       const notes: string[] = [];
-      const lib = await libraryFromArguments(o.refs);
+      const lib = await libraryFromArguments(o.refs, { normalized: o.normalized });
       const sp = prepareSpectrum(
         await readOneSpectrum(unknownArg, notes),
         unknownArg.split(/[\\/]/).pop() as string,
