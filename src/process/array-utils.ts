@@ -34,6 +34,30 @@ export function indexNearest(array: ArrayLike<number>, value: number): number {
   return best;
 }
 
+/** index_of for an increasing array, by bisection (same answer as the scan). */
+export function indexOfSorted(array: ArrayLike<number>, value: number): number {
+  const n = array.length;
+  if (n === 0 || value < array[0]) return 0;
+  if (value >= array[n - 1]) return n - 1;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (array[mid] <= value) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Number of elements of an increasing array within [lo, hi]. */
+export function countInRangeSorted(array: ArrayLike<number>, lo: number, hi: number): number {
+  if (hi < lo || array.length === 0 || hi < array[0] || lo > array[array.length - 1]) return 0;
+  const last = indexOfSorted(array, hi);
+  let first = indexOfSorted(array, lo);
+  if (array[first] < lo) first++;
+  return Math.max(0, last - first + 1);
+}
+
 /**
  * index_nearest for a strictly increasing array, by bisection: same answer as the linear scan
  * (on a tie between two neighbours the lower index, as numpy's argmin).

@@ -28,35 +28,6 @@ export interface AutobkDesign {
 
 const SQRT_PI = Math.sqrt(Math.PI);
 
-/** Rows cos(2πjm/N), −sin(2πjm/N) for j < irb, m < cols: the low-R part of the DFT as a matrix. */
-interface Twiddle {
-  cols: number;
-  rows: Float64Array;
-}
-const twiddles = new Map<string, Twiddle>();
-
-export function twiddleMatrix(nfft: number, irb: number, nk: number): Twiddle {
-  const key = `${nfft}|${irb}`;
-  const hit = twiddles.get(key);
-  if (hit && hit.cols >= nk) return hit;
-  const cols = Math.max(nk, hit?.cols ?? 0, 512);
-  const rows = new Float64Array(2 * irb * cols);
-  const mask = nfft - 1;
-  for (let j = 0; j < irb; j++) {
-    const re = 2 * j * cols;
-    const im = re + cols;
-    for (let m = 0; m < cols; m++) {
-      const t = ((j * m) & mask) / nfft;
-      rows[re + m] = Math.cos(2 * Math.PI * t);
-      rows[im + m] = -Math.sin(2 * Math.PI * t);
-    }
-  }
-  const tw = { cols, rows };
-  twiddles.set(key, tw);
-  if (twiddles.size > 32) twiddles.delete(twiddles.keys().next().value as string);
-  return tw;
-}
-
 /**
  * The first `irb` DFT coefficients (interleaved Re, Im, times kstep/√π) of the sequence ftwin·y on the
  * uniform grid: the fixed part `a` of the residual.
@@ -68,25 +39,62 @@ export function lowRTransform(
   nfft: number,
   kstep: number,
 ): Float64Array {
-  const nk = y.length;
-  const tw = twiddleMatrix(nfft, irb, nk);
+  const { cos, sin } = trigTable(nfft);
   const f = kstep / SQRT_PI;
+  const nk = y.length;
   const g = new Float64Array(nk);
   for (let m = 0; m < nk; m++) g[m] = f * ftwin[m] * y[m];
   const out = new Float64Array(2 * irb);
-  const t = tw.rows;
-  const cols = tw.cols;
-  for (let row = 0; row < 2 * irb; row++) {
-    const o = row * cols;
-    let s0 = 0;
-    let s1 = 0;
-    let m = 0;
-    for (; m + 1 < nk; m += 2) {
-      s0 += g[m] * t[o + m];
-      s1 += g[m + 1] * t[o + m + 1];
+  const mask = nfft - 1;
+  let j = 0;
+  for (; j + 3 < irb; j += 4) {
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    let r3 = 0;
+    let i0 = 0;
+    let i1 = 0;
+    let i2 = 0;
+    let i3 = 0;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
+    for (let m = 0; m < nk; m++) {
+      const v = g[m];
+      r0 += v * cos[t0];
+      i0 -= v * sin[t0];
+      r1 += v * cos[t1];
+      i1 -= v * sin[t1];
+      r2 += v * cos[t2];
+      i2 -= v * sin[t2];
+      r3 += v * cos[t3];
+      i3 -= v * sin[t3];
+      t0 = (t0 + j) & mask;
+      t1 = (t1 + j + 1) & mask;
+      t2 = (t2 + j + 2) & mask;
+      t3 = (t3 + j + 3) & mask;
     }
-    if (m < nk) s0 += g[m] * t[o + m];
-    out[row] = s0 + s1;
+    out[2 * j] = r0;
+    out[2 * j + 1] = i0;
+    out[2 * j + 2] = r1;
+    out[2 * j + 3] = i1;
+    out[2 * j + 4] = r2;
+    out[2 * j + 5] = i2;
+    out[2 * j + 6] = r3;
+    out[2 * j + 7] = i3;
+  }
+  for (; j < irb; j++) {
+    let re = 0;
+    let im = 0;
+    let t = 0;
+    for (let m = 0; m < nk; m++) {
+      re += g[m] * cos[t];
+      im -= g[m] * sin[t];
+      t = (t + j) & mask;
+    }
+    out[2 * j] = re;
+    out[2 * j + 1] = im;
   }
   return out;
 }
@@ -118,13 +126,16 @@ export function buildDesign(
   irb: number,
   nfft: number,
   kstep: number,
+  y?: ArrayLike<number>,
+  aOut?: Float64Array,
 ): AutobkDesign {
   const n = basis.ncoef;
   const { cos, sin } = trigTable(nfft);
   const m =
     basis.width === 4
-      ? designBanded(basis, ftwin, irb, nfft, kstep, cos, sin)
+      ? designBanded(basis, ftwin, irb, nfft, kstep, cos, sin, y, aOut)
       : designDense(basis, ftwin, irb, nfft, kstep, cos, sin);
+  if (basis.width !== 4 && y && aOut) aOut.set(lowRTransform(y, ftwin, irb, nfft, kstep));
   return { m, nrows: 2 * irb, ncoef: n, qr: qrDecompose(m, 2 * irb, n), chiBasis: basis };
 }
 
@@ -137,22 +148,29 @@ function designBanded(
   kstep: number,
   cos: Float64Array,
   sin: Float64Array,
+  y?: ArrayLike<number>,
+  aOut?: Float64Array,
 ): Float64Array {
   const n = basis.ncoef;
   const m = new Float64Array(2 * irb * n);
   const f = kstep / SQRT_PI;
   const mask = nfft - 1;
   const nk = basis.first.length;
-  const g = new Float64Array(nk * 4);
+  // weighted basis (4 per point) and, when asked, the weighted χ(k; c = 0) as a fifth column
+  const g = new Float64Array(nk * 5);
   const vals = basis.values;
   for (let km = 0; km < nk; km++) {
     const fw = f * ftwin[km];
-    const o = km * 4;
-    g[o] = fw * vals[o];
-    g[o + 1] = fw * vals[o + 1];
-    g[o + 2] = fw * vals[o + 2];
-    g[o + 3] = fw * vals[o + 3];
+    const o = km * 5;
+    const v = km * 4;
+    g[o] = fw * vals[v];
+    g[o + 1] = fw * vals[v + 1];
+    g[o + 2] = fw * vals[v + 2];
+    g[o + 3] = fw * vals[v + 3];
+    g[o + 4] = y ? fw * y[km] : 0;
   }
+  const a = aOut ?? new Float64Array(2 * irb);
+  a.fill(0);
   let start = 0;
   while (start < nk) {
     const first = basis.first[start];
@@ -163,27 +181,32 @@ function designBanded(
       let r1 = 0;
       let r2 = 0;
       let r3 = 0;
+      let r4 = 0;
       let i0 = 0;
       let i1 = 0;
       let i2 = 0;
       let i3 = 0;
+      let i4 = 0;
       let t = (j * start) & mask;
       for (let km = start; km < end; km++) {
         const c = cos[t];
         const s = sin[t];
-        const o = km * 4;
+        const o = km * 5;
         const v0 = g[o];
         const v1 = g[o + 1];
         const v2 = g[o + 2];
         const v3 = g[o + 3];
+        const v4 = g[o + 4];
         r0 += v0 * c;
         r1 += v1 * c;
         r2 += v2 * c;
         r3 += v3 * c;
+        r4 += v4 * c;
         i0 -= v0 * s;
         i1 -= v1 * s;
         i2 -= v2 * s;
         i3 -= v3 * s;
+        i4 -= v4 * s;
         t = (t + j) & mask;
       }
       const re = 2 * j * n + first;
@@ -196,6 +219,8 @@ function designBanded(
       m[im + 1] += i1;
       m[im + 2] += i2;
       m[im + 3] += i3;
+      a[2 * j] += r4;
+      a[2 * j + 1] += i4;
     }
     start = end;
   }

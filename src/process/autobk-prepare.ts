@@ -5,12 +5,13 @@
  * residual (see autobk-design.ts).
  */
 import { XasInputError } from '../core/errors.js';
-import { indexNearestSorted, indexOf, maxOf, minOf, powInt, removeDups, uniformGrid } from './array-utils.js';
+import { indexNearestSorted, indexOfSorted, powInt, removeDups, uniformGrid } from './array-utils.js';
 import {
   type AutobkDesign,
   buildDesign,
   type ChiBasis,
   cachedDesign,
+  chiBasisFromKnots,
   lowRTransform,
 } from './autobk-design.js';
 import type { ClampRows } from './autobk-solve.js';
@@ -41,16 +42,25 @@ export interface Prepared {
   fastPath: boolean;
 }
 
-export function prepare(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: AutobkOptions): Prepared {
-  checkSpectrum(energyEv, mu, 'autobk');
-  const e = removeDups(energyEv);
+/**
+ * energyDedup: the energies already checked and passed through remove_dups together with mu (the chain
+ * does this once in pre_edge); otherwise both are checked here.
+ */
+export function prepare(
+  energyEv: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  opts: AutobkOptions,
+  energyDedup?: Float64Array,
+): Prepared {
+  if (!energyDedup) checkSpectrum(energyEv, mu, 'autobk');
+  const e = energyDedup ?? removeDups(energyEv);
   const n = e.length;
   let e0 = optNumber(opts.e0, 'e0');
   let edgeStep = optNumber(opts.edge_step, 'edge_step');
-  if (e0 !== undefined && (e0 < minOf(e) || e0 > maxOf(e))) {
+  if (e0 !== undefined && (e0 < e[0] || e0 > e[n - 1])) {
     throw new XasInputError(`autobk: e0 = ${e0} eV is outside the data`, {
       field: 'e0',
-      expected: `an energy between ${minOf(e)} and ${maxOf(e)} eV`,
+      expected: `an energy between ${e[0]} and ${e[n - 1]} eV`,
     });
   }
   if (e0 === undefined || edgeStep === undefined) {
@@ -85,7 +95,7 @@ export function prepare(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts
     });
   }
 
-  const ie0 = indexOf(e, e0);
+  const ie0 = indexOfSorted(e, e0);
   const rgrid = Math.PI / (kstep * nfft);
   let rbkg = checkNumber(opts.rbkg ?? 1, 'rbkg', { min: 0 });
   if (rbkg < 2 * rgrid) rbkg = 2 * rgrid;
@@ -95,7 +105,7 @@ export function prepare(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts
     const enpe = e[i] - e0;
     kraw[i - ie0] = Math.sign(enpe) * Math.sqrt(ETOK * Math.abs(enpe));
   }
-  const kmaxData = maxOf(kraw);
+  const kmaxData = kraw[kraw.length - 1];
   const kmaxIn = optNumber(opts.kmax, 'kmax');
   const kmax = kmaxIn === undefined ? kmaxData : Math.max(0, Math.min(kmaxData, kmaxIn));
   if (!(kmax > kmin)) {
@@ -108,7 +118,7 @@ export function prepare(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts
     );
   }
   const kout = uniformGrid(kstep, Math.trunc(1.01 + kmax / kstep));
-  const iemax = Math.min(n, 2 + indexOf(e, e0 + (kmax * kmax) / ETOK)) - 1;
+  const iemax = Math.min(n, 2 + indexOfSorted(e, e0 + (kmax * kmax) / ETOK)) - 1;
   const ftwin = ftwindow(kout, { xmin: kmin, xmax: kmax, window: win, dx: dk, dx2: dk });
   for (let i = 0; i < kout.length; i++) ftwin[i] *= powInt(kout[i], kweight);
 
@@ -237,8 +247,9 @@ export function autobkProblem(
   energyEv: ArrayLike<number>,
   mu: ArrayLike<number>,
   opts: AutobkOptions = {},
+  energyDedup?: Float64Array,
 ): AutobkProblem {
-  const pr = prepare(energyEv, mu, opts);
+  const pr = prepare(energyEv, mu, opts, energyDedup);
   const { p, kr, kout, ftwin, knots, nspl } = pr;
   const irb = Math.min(pr.irbkg, p.nfft / 2);
   const muSeg = new Float64Array(kr.length);
@@ -256,10 +267,17 @@ export function autobkProblem(
     for (let i = 0; i < yFit.length; i++) yFit[i] -= std[i];
   }
 
-  const design: AutobkDesign = pr.fastPath
-    ? cachedDesign(knots, kout, ftwin, irb, p.nfft, p.kstep)
-    : buildDesign(generalChiBasis(knots, kr, kout, nspl), ftwin, irb, p.nfft, p.kstep);
-  const a = lowRTransform(yFit, ftwin, irb, p.nfft, p.kstep);
+  // a fresh design also yields the low-R transform of y in the same pass
+  let a: Float64Array;
+  let design: AutobkDesign;
+  if (!pr.fastPath || opts.reuse_design === false) {
+    a = new Float64Array(2 * irb);
+    const basis = pr.fastPath ? chiBasisFromKnots(knots, kout) : generalChiBasis(knots, kr, kout, nspl);
+    design = buildDesign(basis, ftwin, irb, p.nfft, p.kstep, yFit, a);
+  } else {
+    design = cachedDesign(knots, kout, ftwin, irb, p.nfft, p.kstep);
+    a = lowRTransform(yFit, ftwin, irb, p.nfft, p.kstep);
+  }
 
   const nk = kout.length;
   const ncl = p.nclamp === 0 ? 0 : Math.min(p.nclamp, nk);

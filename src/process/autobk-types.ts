@@ -45,6 +45,11 @@ export interface AutobkOptions {
    * same objective (lower or equal objective; see docs/conventions.md).
    */
   solver?: 'larch' | 'exact';
+  /**
+   * xasflow addition: reuse the residual's design matrix across spectra sharing grid, knots and window
+   * (default true; results are bit-identical either way).
+   */
+  reuse_design?: boolean;
 }
 
 /** Resolved autobk parameters (Larch's names; serialisable). */

@@ -21,7 +21,17 @@ export function autobk(
   mu: ArrayLike<number>,
   opts: AutobkOptions = {},
 ): AutobkResult {
-  const { pr, y, design, a, clamps } = autobkProblem(energyEv, mu, opts);
+  return autobkDeduped(energyEv, mu, opts);
+}
+
+/** autobk for the chain: energyDedup is remove_dups(energyEv), already checked with mu by pre_edge. */
+export function autobkDeduped(
+  energyEv: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  opts: AutobkOptions,
+  energyDedup?: Float64Array,
+): AutobkResult {
+  const { pr, y, design, a, clamps } = autobkProblem(energyEv, mu, opts, energyDedup);
   const { p, kr, kout, knots, nspl } = pr;
   const nk = kout.length;
   const sol: AutobkSolution =

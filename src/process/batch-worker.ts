@@ -22,19 +22,21 @@ export function collectBuffers(value: unknown, into: Set<ArrayBuffer> = new Set(
   return into;
 }
 
-parentPort?.on('message', (msg: { items: WorkerItem[] }) => {
+parentPort?.on('message', (msg: { run: number; items: WorkerItem[] }) => {
+  const run = msg.run;
   for (const item of msg.items) {
     try {
       const result = processSpectrum(item.energyEv, item.mu, item.params);
-      parentPort?.postMessage({ index: item.index, ok: true, result }, [...collectBuffers(result)]);
+      parentPort?.postMessage({ run, index: item.index, ok: true, result }, [...collectBuffers(result)]);
     } catch (err) {
       const e = err as Error;
       parentPort?.postMessage({
+        run,
         index: item.index,
         ok: false,
         error: { name: e?.name ?? 'Error', message: e?.message ?? String(err) },
       });
     }
   }
-  parentPort?.postMessage({ done: true });
+  parentPort?.postMessage({ run, done: true });
 });

@@ -1,7 +1,8 @@
 /**
  * Many spectra through the reduction chain, spread over worker threads (one per core by default),
  * with a progress callback and cancellation: results finished before a cancel are kept, and a
- * spectrum that fails reports its error without stopping the others.
+ * spectrum that fails reports its error without stopping the others. A ProcessPool keeps its workers
+ * between batches (worker start-up is paid once); processBatch makes a temporary pool.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -28,6 +29,8 @@ export interface BatchOptions {
   params?: ProcessParams;
   /** Worker threads; default min(2, cores); 0 runs in the calling thread. Batches under 8 items run inline. */
   workers?: number;
+  /** Run on this pool instead of a temporary one (workers is then ignored). */
+  pool?: ProcessPool;
   /** Items sent to a worker at a time, default 4. */
   chunkSize?: number;
   /** Called after every finished item. */
@@ -43,6 +46,33 @@ export interface BatchResult {
   failed: number;
   cancelled: boolean;
   workers: number;
+}
+
+type WorkerMessage = {
+  run: number;
+  done?: boolean;
+  index: number;
+  ok: boolean;
+  result?: ProcessResult;
+  error?: { name: string; message: string };
+};
+
+class Tally {
+  readonly outcomes: (BatchOutcome | undefined)[];
+  completed = 0;
+  failed = 0;
+  constructor(
+    readonly total: number,
+    private readonly onProgress?: BatchOptions['onProgress'],
+  ) {
+    this.outcomes = new Array(total).fill(undefined);
+  }
+  record(o: BatchOutcome): void {
+    this.outcomes[o.index] = o;
+    this.completed++;
+    if (!o.ok) this.failed++;
+    this.onProgress?.(this.completed, this.total, o);
+  }
 }
 
 function runOne(item: BatchItem, index: number, params: ProcessParams | undefined): BatchOutcome {
@@ -64,108 +94,152 @@ function runOne(item: BatchItem, index: number, params: ProcessParams | undefine
   }
 }
 
-export async function processBatch(items: BatchItem[], opts: BatchOptions = {}): Promise<BatchResult> {
-  if (!Array.isArray(items))
-    throw new XasInputError('processBatch: items is not an array', {
-      field: 'items',
-      expected: 'an array of spectra',
-    });
-  const total = items.length;
-  const outcomes: (BatchOutcome | undefined)[] = new Array(total).fill(undefined);
-  let completed = 0;
-  let failed = 0;
-  const record = (o: BatchOutcome) => {
-    outcomes[o.index] = o;
-    completed++;
-    if (!o.ok) failed++;
-    opts.onProgress?.(completed, total, o);
-  };
-  const requested = opts.workers ?? Math.min(2, availableParallelism());
-  const nworkers = total < 8 ? 0 : Math.max(0, Math.min(requested, total));
-  if (nworkers === 0) {
-    for (let i = 0; i < total; i++) {
-      if (opts.signal?.aborted) break;
-      record(runOne(items[i], i, opts.params));
-      // let abort signals and progress consumers run between items
-      if (i % 16 === 15) await new Promise((r) => setImmediate(r));
-    }
-    return { outcomes, completed, failed, cancelled: completed < total, workers: 0 };
-  }
-  const chunk = Math.max(1, Math.trunc(opts.chunkSize ?? 4));
-  let next = 0;
-  const workers: Worker[] = [];
-  let cancelled = false;
-  await new Promise<void>((resolve, reject) => {
-    let active = 0;
-    const finish = () => {
-      for (const w of workers) void w.terminate();
-      resolve();
-    };
-    const onAbort = () => {
-      cancelled = true;
-      finish();
-    };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const dispatch = (w: Worker): boolean => {
-      if (cancelled || next >= total) return false;
-      const batch: WorkerItem[] = [];
-      for (let n = 0; n < chunk && next < total; n++, next++) {
-        const it = items[next];
-        batch.push({
-          index: next,
-          energyEv: new Float64Array(it.energyEv),
-          mu: new Float64Array(it.mu),
-          params: it.params ?? opts.params ?? {},
-        });
-      }
-      w.postMessage({ items: batch });
-      return true;
-    };
-    for (let i = 0; i < nworkers; i++) {
+/** Worker threads kept alive between batches. Call close() when done. */
+export class ProcessPool {
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private run = 0;
+  private busy = false;
+  private onMessage: (w: Worker, msg: WorkerMessage) => void = () => {};
+  private onError: (err: Error) => void = () => {};
+
+  constructor(readonly size = Math.min(2, availableParallelism())) {
+    if (!Number.isInteger(size) || size < 1)
+      throw new XasInputError(`ProcessPool size is ${size}`, {
+        field: 'workers',
+        expected: 'an integer >= 1',
+      });
+    for (let i = 0; i < size; i++) {
       const w = spawnBatchWorker();
-      workers.push(w);
-      active++;
-      w.on(
-        'message',
-        (msg: {
-          done?: boolean;
-          index: number;
-          ok: boolean;
-          result?: ProcessResult;
-          error?: { name: string; message: string };
-        }) => {
-          if (cancelled) return;
+      w.on('message', (msg: WorkerMessage) => this.onMessage(w, msg));
+      w.on('error', (err) => this.onError(err));
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  async process(items: BatchItem[], opts: Omit<BatchOptions, 'pool' | 'workers'> = {}): Promise<BatchResult> {
+    if (this.busy)
+      throw new XasInputError('ProcessPool is already running a batch', {
+        expected: 'one batch at a time per pool',
+      });
+    this.busy = true;
+    const run = ++this.run;
+    const total = items.length;
+    const tally = new Tally(total, opts.onProgress);
+    const chunk = Math.max(1, Math.trunc(opts.chunkSize ?? 4));
+    let next = 0;
+    let cancelled = false;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let inFlight = 0;
+        const settle = () => {
+          opts.signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          cancelled = true;
+          settle();
+        };
+        const dispatch = (w: Worker): boolean => {
+          if (cancelled || next >= total) return false;
+          const batch: WorkerItem[] = [];
+          for (let n = 0; n < chunk && next < total; n++, next++) {
+            const it = items[next];
+            batch.push({
+              index: next,
+              energyEv: new Float64Array(it.energyEv),
+              mu: new Float64Array(it.mu),
+              params: it.params ?? opts.params ?? {},
+            });
+          }
+          inFlight++;
+          w.postMessage({ run, items: batch });
+          return true;
+        };
+        this.onMessage = (w, msg) => {
           if (msg.done) {
-            if (!dispatch(w)) {
-              active--;
-              if (active === 0) {
-                opts.signal?.removeEventListener('abort', onAbort);
-                finish();
-              }
+            if (msg.run === run) inFlight--;
+            this.idle.push(w);
+            if (!cancelled) {
+              const ready = this.idle.splice(0);
+              for (const x of ready) if (!dispatch(x)) this.idle.push(x);
+              if (inFlight === 0 && next >= total) settle();
             }
             return;
           }
+          if (msg.run !== run || cancelled) return;
           const id = items[msg.index].id;
-          record(
+          tally.record(
             msg.ok
               ? { index: msg.index, id, ok: true, result: msg.result as ProcessResult }
               : {
                   index: msg.index,
                   id,
                   ok: false,
-                  error: msg.error ?? { name: 'Error', message: 'unknown' },
+                  error: msg.error ?? { name: 'Error', message: 'unknown error' },
                 },
           );
-        },
-      );
-      w.on('error', (err) => {
-        cancelled = true;
-        for (const x of workers) void x.terminate();
-        reject(err);
+        };
+        this.onError = (err) => {
+          cancelled = true;
+          reject(err);
+        };
+        if (opts.signal?.aborted) return onAbort();
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
+        const ready = this.idle.splice(0);
+        for (const x of ready) if (!dispatch(x)) this.idle.push(x);
+        if (inFlight === 0 && next >= total) settle();
       });
-      if (!dispatch(w)) active--;
+    } finally {
+      this.busy = false;
     }
-    if (active === 0) finish();
-  });
-  return { outcomes, completed, failed, cancelled: cancelled && completed < total, workers: nworkers };
+    return {
+      outcomes: tally.outcomes,
+      completed: tally.completed,
+      failed: tally.failed,
+      cancelled: cancelled && tally.completed < total,
+      workers: this.size,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+    this.idle.length = 0;
+  }
+}
+
+export async function processBatch(items: BatchItem[], opts: BatchOptions = {}): Promise<BatchResult> {
+  if (!Array.isArray(items))
+    throw new XasInputError('processBatch: items is not an array', {
+      field: 'items',
+      expected: 'an array of spectra',
+    });
+  if (opts.pool) return opts.pool.process(items, opts);
+  const total = items.length;
+  const requested = opts.workers ?? Math.min(2, availableParallelism());
+  const nworkers = total < 8 ? 0 : Math.max(0, Math.min(requested, total));
+  if (nworkers === 0) {
+    const tally = new Tally(total, opts.onProgress);
+    for (let i = 0; i < total; i++) {
+      if (opts.signal?.aborted) break;
+      tally.record(runOne(items[i], i, opts.params));
+      // let abort signals and progress consumers run between items
+      if (i % 16 === 15) await new Promise((r) => setImmediate(r));
+    }
+    return {
+      outcomes: tally.outcomes,
+      completed: tally.completed,
+      failed: tally.failed,
+      cancelled: tally.completed < total,
+      workers: 0,
+    };
+  }
+  const pool = new ProcessPool(nworkers);
+  try {
+    return await pool.process(items, opts);
+  } finally {
+    await pool.close();
+  }
 }

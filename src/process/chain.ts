@@ -4,7 +4,7 @@
  * with each step's Larch defaults, autobk taking E0 and the edge step from pre_edge unless given.
  * Parameters are resolved and returned with Larch's names so a run can be repeated or compared.
  */
-import { autobk } from './autobk.js';
+import { autobkDeduped } from './autobk.js';
 import type { AutobkOptions, AutobkParams, AutobkResult } from './autobk-types.js';
 import { type PreEdgeOptions, type PreEdgeParams, type PreEdgeResult, preEdge } from './pre-edge.js';
 import { type XftfOptions, type XftfParams, type XftfResult, xftf } from './xft.js';
@@ -44,7 +44,7 @@ export function processSpectrum(
   const bkgOpts: AutobkOptions = { ...(params.autobk ?? {}) };
   bkgOpts.e0 ??= pre.e0;
   bkgOpts.edge_step ??= pre.edgeStep;
-  const bkg = autobk(energyEv, mu, bkgOpts);
+  const bkg = autobkDeduped(energyEv, mu, bkgOpts, pre.energyEv);
   const ft = xftf(bkg.k, bkg.chi, params.xftf ?? {});
   return {
     energyEv: pre.energyEv,

@@ -6,6 +6,7 @@ import FFT from 'fft.js';
 import { XasInputError } from '../core/errors.js';
 
 const plans = new Map<number, FFT>();
+const scratch = new Map<number, { input: Float64Array; out: Float64Array }>();
 
 function plan(nfft: number): FFT {
   let p = plans.get(nfft);
@@ -25,16 +26,21 @@ function plan(nfft: number): FFT {
  */
 export function realFftHalf(x: ArrayLike<number>, nfft: number): Float64Array {
   const p = plan(nfft);
-  if (x.length > nfft)
+  if (x.length > nfft) {
     throw new XasInputError(`FFT input has ${x.length} points`, {
       field: 'nfft',
       expected: `at most nfft = ${nfft} points`,
     });
-  const input = new Float64Array(nfft);
-  input.set(x as ArrayLike<number>);
-  const out = new Float64Array(2 * nfft);
-  p.realTransform(out, input);
-  return out.subarray(0, nfft);
+  }
+  let buf = scratch.get(nfft);
+  if (!buf) {
+    buf = { input: new Float64Array(nfft), out: new Float64Array(2 * nfft) };
+    scratch.set(nfft, buf);
+  }
+  buf.input.fill(0);
+  buf.input.set(x as ArrayLike<number>);
+  p.realTransform(buf.out, buf.input);
+  return buf.out.slice(0, nfft);
 }
 
 /** Inverse DFT (with 1/N) of an interleaved complex sequence zero-padded to nfft; full length nfft. */

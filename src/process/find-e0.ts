@@ -9,10 +9,19 @@ import { derivative, removeDups } from './array-utils.js';
 import { checkSpectrum } from './validate.js';
 
 /** Index of E0 in energyEv (the array as given: de-duplicate first to mirror pre_edge). */
-export function findE0Index(energyEv: ArrayLike<number>, mu: ArrayLike<number>): number {
+export function findE0Index(
+  energyEv: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  dmuIn?: Float64Array,
+): number {
   const n = energyEv.length;
-  const dmu = derivative(energyEv, mu);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(dmu[i])) dmu[i] = -1;
+  let dmu = dmuIn ?? derivative(energyEv, mu);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(dmu[i])) {
+      if (dmu === dmuIn) dmu = new Float64Array(dmuIn);
+      dmu[i] = -1;
+    }
+  }
   const nmin = Math.max(3, Math.trunc(n * 0.05));
   if (n - 2 * nmin < 1) {
     throw new XasInputError(`findE0: ${n} points leave nothing after skipping ${nmin} points at each end`, {

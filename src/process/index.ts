@@ -12,6 +12,7 @@ export {
   type BatchOptions,
   type BatchOutcome,
   type BatchResult,
+  ProcessPool,
   processBatch,
 } from './batch.js';
 export {

@@ -7,12 +7,11 @@
  */
 import { XasInputError } from '../core/errors.js';
 import {
+  countInRangeSorted,
   derivative,
   gradient,
-  indexNearest,
-  indexOf,
-  maxOf,
-  minOf,
+  indexNearestSorted,
+  indexOfSorted,
   removeDups,
   roundHalfEven,
 } from './array-utils.js';
@@ -79,16 +78,10 @@ export interface PreEdgeResult {
   params: PreEdgeParams;
 }
 
-function countInRange(e: Float64Array, lo: number, hi: number): number {
-  let c = 0;
-  for (let i = 0; i < e.length; i++) if (e[i] >= lo && e[i] <= hi) c++;
-  return c;
-}
-
 /** Larch's fit slice for a range: [index_of(lo), index_nearest(hi)), widened to 2 points. */
 function fitSlice(e: Float64Array, lo: number, hi: number): [number, number] {
-  const p1 = indexOf(e, lo);
-  let p2 = indexNearest(e, hi);
+  const p1 = indexOfSorted(e, lo);
+  let p2 = indexNearestSorted(e, hi);
   if (p2 - p1 < 2) p2 = Math.min(e.length, p1 + 2);
   return [p1, p2];
 }
@@ -101,8 +94,9 @@ export function preEdge(
   checkSpectrum(energyEv, mu, 'preEdge');
   const e = removeDups(energyEv);
   const n = e.length;
-  const emin = minOf(e);
-  const emax = maxOf(e);
+  const emin = e[0];
+  const emax = e[n - 1];
+  const dmude = derivative(e, mu);
 
   let e0In = optNumber(opts.e0, 'e0');
   if (e0In !== undefined && (e0In < e[1] || e0In > e[n - 2])) {
@@ -111,8 +105,8 @@ export function preEdge(
       expected: `an energy between ${e[1]} and ${e[n - 2]} eV`,
     });
   }
-  if (e0In === undefined) e0In = e[findE0Index(e, mu)];
-  const ie0 = indexNearest(e, e0In);
+  if (e0In === undefined) e0In = e[findE0Index(e, mu, dmude)];
+  const ie0 = indexNearestSorted(e, e0In);
   const e0 = e[ie0];
 
   const nvict = optNumber(opts.nvict, 'nvict') ?? 0;
@@ -140,7 +134,7 @@ export function preEdge(
   }
   nnorm = Math.max(Math.min(nnorm, MAX_NNORM), 0);
 
-  if (countInRange(e, e0 + pre1, e0 + pre2) < 2) {
+  if (countInRangeSorted(e, e0 + pre1, e0 + pre2) < 2) {
     throw new XasInputError(
       `preEdge: the pre-edge range [e0${fmt(pre1)}, e0${fmt(pre2)}] eV holds fewer than 2 energy points`,
       {
@@ -149,7 +143,7 @@ export function preEdge(
       },
     );
   }
-  if (countInRange(e, e0 + norm1, e0 + norm2) < nnorm + 1) {
+  if (countInRangeSorted(e, e0 + norm1, e0 + norm2) < nnorm + 1) {
     throw new XasInputError(
       `preEdge: the post-edge range [e0+${norm1}, e0+${norm2}] eV holds fewer than ${nnorm + 1} energy points for nnorm = ${nnorm}`,
       { field: 'norm1/norm2', expected: `a range within the data holding at least ${nnorm + 1} points` },
@@ -208,7 +202,6 @@ export function preEdge(
     flat = new Float64Array(norm);
     for (let i = ie0; i < n; i++) flat[i] = norm[i] - (curve[i] - ref);
   }
-  const dmude = derivative(e, mu);
   const ge = gradient(e);
   const d2mude = gradient(dmude);
   for (let i = 0; i < n; i++) d2mude[i] /= ge[i];

@@ -122,11 +122,24 @@ function studentTPdf(t: number, df: number): number {
   return Math.exp(ln);
 }
 
-/** Student-t quantile (scipy.stats.t.ppf) for 0 < p < 1, df > 0. */
+const ppfCache = new Map<string, number>();
+
+/** Student-t quantile (scipy.stats.t.ppf) for 0 < p < 1, df > 0 (memoised: AUTOBK asks for few values). */
 export function studentTPpf(p: number, df: number): number {
+  const key = `${p}|${df}`;
+  let v = ppfCache.get(key);
+  if (v === undefined) {
+    v = studentTPpfUncached(p, df);
+    if (ppfCache.size > 4096) ppfCache.clear();
+    ppfCache.set(key, v);
+  }
+  return v;
+}
+
+function studentTPpfUncached(p: number, df: number): number {
   if (!(p > 0 && p < 1) || !(df > 0)) return Number.NaN;
   if (p === 0.5) return 0;
-  if (p < 0.5) return -studentTPpf(1 - p, df);
+  if (p < 0.5) return -studentTPpfUncached(1 - p, df);
   let lo = 0;
   let hi = 1;
   while (studentTCdf(hi, df) < p) {

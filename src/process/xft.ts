@@ -150,11 +150,28 @@ export function xftfPrep(
   const npts = Math.trunc(1.01 + kmaxData / p.kstep);
   const kMax = Math.max(kmaxData, p.kmax + p.dk2);
   const kGrid = uniformGrid(p.kstep, Math.trunc(1.01 + kMax / p.kstep));
-  const chiGrid = npInterp(kGrid, k, chi);
-  const win = ftwindow(kGrid, { xmin: p.kmin, xmax: p.kmax, dx: p.dk, dx2: p.dk2, window: p.window });
+  // χ already on the grid (autobk output): numpy.interp returns the values themselves
+  let onGrid = k.length >= npts;
+  for (let i = 0; onGrid && i < npts; i++) onGrid = k[i] === kGrid[i];
+  const chiGrid = onGrid ? chi : npInterp(kGrid.subarray(0, npts), k, chi);
+  const win = cachedWindow(kGrid, p);
   const cchi = new Float64Array(npts);
   for (let i = 0; i < npts; i++) cchi[i] = chiGrid[i] * powInt(kGrid[i], p.kweight);
   return { cchi, win: win.slice(0, npts) };
+}
+
+const windowCache = new Map<string, Float64Array>();
+
+/** The k window depends only on the grid length and the window parameters: computed once per set. */
+function cachedWindow(kGrid: Float64Array, p: XftfParams): Float64Array {
+  const key = `${kGrid.length}|${p.kstep}|${p.kmin}|${p.kmax}|${p.dk}|${p.dk2}|${p.window}`;
+  let w = windowCache.get(key);
+  if (!w) {
+    w = ftwindow(kGrid, { xmin: p.kmin, xmax: p.kmax, dx: p.dk, dx2: p.dk2, window: p.window });
+    windowCache.set(key, w);
+    if (windowCache.size > 64) windowCache.delete(windowCache.keys().next().value as string);
+  }
+  return w;
 }
 
 function checkK(k: ArrayLike<number>, chi: ArrayLike<number>, fn: string): void {

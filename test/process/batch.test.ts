@@ -1,7 +1,7 @@
 /** processBatch: worker threads give the same numbers as the inline chain, report progress and errors, and can be cancelled. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BatchItem, processBatch, processSpectrum } from '../../src/process/index.js';
+import { type BatchItem, ProcessPool, processBatch, processSpectrum } from '../../src/process/index.js';
 import { type Fx, loadLarchFixture, maxAbsDiff } from './larch-fixture.js';
 
 const fx = loadLarchFixture();
@@ -69,5 +69,30 @@ describe('processBatch', () => {
     const res = await processBatch(items.slice(0, 3));
     assert.equal(res.workers, 0);
     assert.equal(res.completed, 3);
+  });
+});
+
+describe('ProcessPool', () => {
+  it('keeps its workers across batches and rejects overlapping runs', async () => {
+    const pool = new ProcessPool(2);
+    try {
+      const a = await pool.process(items.slice(0, 10));
+      const running = pool.process(items.slice(10, 20));
+      await assert.rejects(pool.process(items.slice(0, 2)), /already running a batch/);
+      const b = await running;
+      assert.equal(a.completed + b.completed, 20);
+      assert.equal(a.failed + b.failed, 0);
+      const ac = new AbortController();
+      const c = await pool.process(items, {
+        chunkSize: 1,
+        signal: ac.signal,
+        onProgress: (d) => d === 3 && ac.abort(),
+      });
+      assert.ok(c.cancelled);
+      const d = await pool.process(items.slice(0, 8));
+      assert.equal(d.completed, 8, 'the pool is usable after a cancelled run');
+    } finally {
+      await pool.close();
+    }
   });
 });
