@@ -110,7 +110,7 @@ function analyzeCommand(
   const lines = [
     `${a.frames} frame(s) from ${a.files.length} file(s); density ${f(a.densityPerA3, 5)} Å⁻³`,
     `g(r): first peak ${f(a.firstShell.peakAngstrom, 3)} Å (g = ${f(a.firstShell.peakHeight, 2)}), first minimum ${f(a.firstShell.minimumAngstrom, 3)} Å, N = ${f(a.firstShell.coordination, 2)}`,
-    `first shell (r < ${f(a.shell.rCutAngstrom, 3)} Å): <R> = ${f(a.shell.meanAngstrom)} ± ${f(a.shell.meanStdErr)} Å, σ² = ${f(a.shell.sigma2Angstrom2, 5)} ± ${f(a.shell.sigma2StdErr, 5)} Å², C3 = ${a.shell.c3Angstrom3.toExponential(2)} Å³, N = ${f(a.shell.coordination, 3)}`,
+    `first shell (r < ${f(a.shell.rCutAngstrom, 3)} Å): <R> = ${f(a.shell.meanAngstrom, 5)} ± ${f(a.shell.meanStdErr, 5)} Å, σ² = ${f(a.shell.sigma2Angstrom2, 5)} ± ${f(a.shell.sigma2StdErr, 5)} Å², C3 = ${a.shell.c3Angstrom3.toExponential(2)} Å³, N = ${f(a.shell.coordination, 3)}`,
     `bond angles (cutoff ${f(a.bad.cutoffAngstrom, 3)} Å, ${f(a.bad.anglesPerAtom, 1)} per atom): maxima at ${a.bad.peaksDeg.map((x) => `${x.toFixed(1)}°`).join(', ')}`,
     `a-CNA: ${Object.entries(a.cna)
       .filter(([, v]) => v > 0)

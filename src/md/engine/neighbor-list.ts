@@ -37,6 +37,7 @@ export class NeighborList {
   private sorted: Float64Array = new Float64Array(0);
   private stencil: Int32Array = new Int32Array(0);
   private stencilLength: Int32Array = new Int32Array(0);
+  private stencilKey = '';
 
   constructor(cutoffAngstrom: number, skinAngstrom: number) {
     if (!(cutoffAngstrom > 0) || !(skinAngstrom >= 0)) {
@@ -100,6 +101,57 @@ export class NeighborList {
       if (dx * dx + dy * dy + dz * dz > lim2) return true;
     }
     return false;
+  }
+
+  /** Half stencil of every bin for a bin grid (and the image indices it needs). */
+  private buildStencil(nc: number[], reach: number[], pbc: readonly boolean[], nsten: number): Int32Array {
+    this.shiftLookup.clear();
+    this.nShifts = 0;
+    this.shiftIndex(0, 0, 0);
+    const ncell = nc[0] * nc[1] * nc[2];
+    if (this.stencil.length < 2 * ncell * nsten) this.stencil = new Int32Array(2 * ncell * nsten);
+    if (this.stencilLength.length < ncell) this.stencilLength = new Int32Array(ncell);
+    const stencil = this.stencil;
+    const lens = this.stencilLength;
+    for (let cx = 0; cx < nc[0]; cx++) {
+      for (let cy = 0; cy < nc[1]; cy++) {
+        for (let cz = 0; cz < nc[2]; cz++) {
+          const c = (cx * nc[1] + cy) * nc[2] + cz;
+          let w = 2 * c * nsten;
+          stencil[w++] = c;
+          stencil[w++] = 0;
+          for (let ox = -reach[0]; ox <= reach[0]; ox++) {
+            let gx = cx + ox;
+            let sx = 0;
+            if (pbc[0]) {
+              sx = Math.floor(gx / nc[0]);
+              gx -= sx * nc[0];
+            } else if (gx < 0 || gx >= nc[0]) continue;
+            for (let oy = -reach[1]; oy <= reach[1]; oy++) {
+              let gy = cy + oy;
+              let sy = 0;
+              if (pbc[1]) {
+                sy = Math.floor(gy / nc[1]);
+                gy -= sy * nc[1];
+              } else if (gy < 0 || gy >= nc[1]) continue;
+              for (let oz = -reach[2]; oz <= reach[2]; oz++) {
+                if (!(ox > 0 || (ox === 0 && (oy > 0 || (oy === 0 && oz > 0))))) continue;
+                let gz = cz + oz;
+                let sz = 0;
+                if (pbc[2]) {
+                  sz = Math.floor(gz / nc[2]);
+                  gz -= sz * nc[2];
+                } else if (gz < 0 || gz >= nc[2]) continue;
+                stencil[w++] = (gx * nc[1] + gy) * nc[2] + gz;
+                stencil[w++] = this.shiftIndex(sx, sy, sz);
+              }
+            }
+          }
+          lens[c] = (w - 2 * c * nsten) >> 1;
+        }
+      }
+    }
+    return stencil;
   }
 
   /**
@@ -188,52 +240,12 @@ export class NeighborList {
     // Half stencil of every bin: the bin itself first, then the offsets that are lexicographically
     // positive, each with its neighbour bin and image index. Offset −o is never visited, so every
     // (pair, image) is met exactly once.
-    this.shiftLookup.clear();
-    this.nShifts = 0;
-    this.shiftIndex(0, 0, 0);
+    // The stencil depends only on the bin grid, so it is kept until the grid changes.
     const nsten = (2 * reach[0] + 1) * (2 * reach[1] + 1) * (2 * reach[2] + 1);
-    if (this.stencil.length < 2 * ncell * nsten) this.stencil = new Int32Array(2 * ncell * nsten);
-    const stencil = this.stencil;
-    const lens =
-      this.stencilLength.length >= ncell ? this.stencilLength : (this.stencilLength = new Int32Array(ncell));
-    for (let cx = 0; cx < nc[0]; cx++) {
-      for (let cy = 0; cy < nc[1]; cy++) {
-        for (let cz = 0; cz < nc[2]; cz++) {
-          const c = (cx * nc[1] + cy) * nc[2] + cz;
-          let w = 2 * c * nsten;
-          stencil[w++] = c;
-          stencil[w++] = 0;
-          for (let ox = -reach[0]; ox <= reach[0]; ox++) {
-            let gx = cx + ox;
-            let sx = 0;
-            if (pbc[0]) {
-              sx = Math.floor(gx / nc[0]);
-              gx -= sx * nc[0];
-            } else if (gx < 0 || gx >= nc[0]) continue;
-            for (let oy = -reach[1]; oy <= reach[1]; oy++) {
-              let gy = cy + oy;
-              let sy = 0;
-              if (pbc[1]) {
-                sy = Math.floor(gy / nc[1]);
-                gy -= sy * nc[1];
-              } else if (gy < 0 || gy >= nc[1]) continue;
-              for (let oz = -reach[2]; oz <= reach[2]; oz++) {
-                if (!(ox > 0 || (ox === 0 && (oy > 0 || (oy === 0 && oz > 0))))) continue;
-                let gz = cz + oz;
-                let sz = 0;
-                if (pbc[2]) {
-                  sz = Math.floor(gz / nc[2]);
-                  gz -= sz * nc[2];
-                } else if (gz < 0 || gz >= nc[2]) continue;
-                stencil[w++] = (gx * nc[1] + gy) * nc[2] + gz;
-                stencil[w++] = this.shiftIndex(sx, sy, sz);
-              }
-            }
-          }
-          lens[c] = (w - 2 * c * nsten) >> 1;
-        }
-      }
-    }
+    const key = `${nc.join(',')}|${reach.join(',')}|${pbc.join(',')}`;
+    const stencil = this.stencilKey === key ? this.stencil : this.buildStencil(nc, reach, pbc, nsten);
+    this.stencilKey = key;
+    const lens = this.stencilLength;
     this.updateBox(box);
     const shift = this.shiftVec;
     if (this.start.length !== n + 1) this.start = new Int32Array(n + 1);
