@@ -31,14 +31,26 @@ function median(v: number[]): number {
   return a.length % 2 ? a[m] : 0.5 * (a[m - 1] + a[m]);
 }
 
-function timeXasflow(passes: number, reuse: boolean, into: Map<string, number[]>): void {
+/** Wall-clock and CPU time (ms) of one full chain per spectrum, appended per pass. */
+function timeXasflow(
+  passes: number,
+  reuse: boolean,
+  into: Map<string, number[]>,
+  cpuInto?: Map<string, number[]>,
+): void {
   for (let p = 0; p < passes; p++) {
     for (const s of specs) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       processSpectrum(s.energy, s.mu, paramsOf(s, reuse));
       const dt = performance.now() - t0;
+      const c = process.cpuUsage(c0);
       if (!into.has(s.id)) into.set(s.id, []);
       into.get(s.id)?.push(dt);
+      if (cpuInto) {
+        if (!cpuInto.has(s.id)) cpuInto.set(s.id, []);
+        cpuInto.get(s.id)?.push((c.user + c.system) / 1000);
+      }
     }
   }
 }
@@ -47,7 +59,8 @@ const load0 = loadavg()[0];
 // warm-up: JIT compilation
 timeXasflow(5, false, new Map());
 const ours = new Map<string, number[]>();
-timeXasflow(reps, false, ours);
+const oursCpu = new Map<string, number[]>();
+timeXasflow(reps, false, ours, oursCpu);
 
 const larchRun = spawnSync(
   '/usr/bin/python3',
@@ -64,9 +77,10 @@ if (larchRun.status !== 0) {
 const larch = JSON.parse(larchRun.stdout.trim().split('\n').pop() as string) as {
   larch_version: string;
   ms: Record<string, number>;
+  cpu_ms: Record<string, number>;
 };
 
-timeXasflow(reps, false, ours); // second half after Larch, so load changes hit both sides
+timeXasflow(reps, false, ours, oursCpu); // second half after Larch, so load changes hit both sides
 
 const shared = new Map<string, number[]>();
 timeXasflow(reps, true, shared);
@@ -95,8 +109,19 @@ const n = specs.length;
 const meanLarch = sumLarch / n;
 const meanOurs = sumOurs / n;
 const meanShared = sumShared / n;
+let cpuLarch = 0;
+let cpuOurs = 0;
+for (const s of specs) {
+  cpuLarch += larch.cpu_ms[s.id];
+  cpuOurs += median(oursCpu.get(s.id) ?? []);
+}
+cpuLarch /= n;
+cpuOurs /= n;
 console.log(
   `mean                         ${meanLarch.toFixed(2).padStart(10)} ${meanOurs.toFixed(3).padStart(12)} ${(meanLarch / meanOurs).toFixed(0).padStart(7)}   ${meanShared.toFixed(3).padStart(8)}`,
+);
+console.log(
+  `CPU time per spectrum: Larch ${cpuLarch.toFixed(2)} ms, xasflow ${cpuOurs.toFixed(3)} ms, ratio ${(cpuLarch / cpuOurs).toFixed(0)}`,
 );
 
 // batch throughput: the same spectra, many times, one thread inline vs two worker threads
@@ -104,14 +129,22 @@ const copies = 10;
 const items: BatchItem[] = [];
 for (let c = 0; c < copies; c++)
   for (const s of specs) items.push({ id: s.id, energyEv: s.energy, mu: s.mu, params: paramsOf(s, false) });
-let t0 = performance.now();
-for (const it of items) processSpectrum(it.energyEv, it.mu, it.params);
-const inlineS = (performance.now() - t0) / 1000;
+let inlineS = Number.POSITIVE_INFINITY;
+let t0 = 0;
+for (let run = 0; run < 3; run++) {
+  t0 = performance.now();
+  for (const it of items) processSpectrum(it.energyEv, it.mu, it.params);
+  inlineS = Math.min(inlineS, (performance.now() - t0) / 1000);
+}
 const pool = new ProcessPool(2);
-await pool.process(items.slice(0, 4 * specs.length)); // worker start-up and JIT warm-up, not timed
-t0 = performance.now();
-const batch = await pool.process(items);
-const batchS = (performance.now() - t0) / 1000;
+await pool.process(items); // worker start-up and JIT warm-up, not timed
+let batchS = Number.POSITIVE_INFINITY;
+let batch = await pool.process(items);
+for (let run = 0; run < 3; run++) {
+  t0 = performance.now();
+  batch = await pool.process(items);
+  batchS = Math.min(batchS, (performance.now() - t0) / 1000);
+}
 await pool.close();
 if (batch.failed > 0 || batch.completed !== items.length)
   throw new Error('bench:process: batch did not complete');
@@ -125,6 +158,9 @@ const summary = {
   ratio_mean_time: Number((meanLarch / meanOurs).toFixed(1)),
   ratio_median_per_spectrum: Number(median(ratios).toFixed(1)),
   ratio_min_per_spectrum: Number(Math.min(...ratios).toFixed(1)),
+  larch_cpu_ms_per_spectrum: Number(cpuLarch.toFixed(3)),
+  xasflow_cpu_ms_per_spectrum: Number(cpuOurs.toFixed(4)),
+  ratio_cpu_time: Number((cpuLarch / cpuOurs).toFixed(1)),
   xasflow_shared_grid_ms_per_spectrum: Number(meanShared.toFixed(4)),
   ratio_shared_grid: Number((meanLarch / meanShared).toFixed(1)),
   batch_items: items.length,
