@@ -70,3 +70,19 @@ describe('AUTOBK solvers', () => {
     }
   });
 });
+
+describe('autobk on its own (Larch autobk without a prior pre_edge)', () => {
+  for (const c of fx.autobk_direct as Fx[]) {
+    it(c.id, () => {
+      const s = fx.spectra.find((x: Fx) => x.id === c.spectrum);
+      const r = autobk(s.energy, s.mu, c.params);
+      assert.equal(r.e0, c.e0);
+      assert.ok(Math.abs(r.edgeStep / c.edge_step - 1) < 1e-12);
+      assert.equal(maxAbsDiff(r.k, c.k), 0);
+      assert.ok(relToMax(r.chi, c.chi) < 1e-9, `chi ${relToMax(r.chi, c.chi)}`);
+      assert.ok(maxAbsDiff(r.bkg, c.bkg) < 1e-9 * r.edgeStep);
+      assert.ok(relToMax(r.deltaChi!, c.delta_chi) < 1e-6);
+      assert.equal(r.details.iterations, c.nfev);
+    });
+  }
+});

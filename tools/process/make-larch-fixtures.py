@@ -222,6 +222,7 @@ def main():
                              energy_rounded_dedup=A(remove_dups(e_round)), **res)
     print('duplicates: %d repeated energies, e0=%.3f' % (ndup, g.e0))
 
+    doc['autobk_direct'] = make_autobk_direct(raw, groups)
     doc['ftwindow'] = make_windows()
     doc['xft'] = make_xft(groups['cu_10k'])
     doc['estimate_noise'] = make_noise(groups)
@@ -239,6 +240,24 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     store.write(os.path.join(OUT_DIR, 'larch.json'), os.path.join(OUT_DIR, 'larch.f64'), doc)
     print('wrote %s/larch.json, larch.f64 (%d values)' % (OUT_DIR, store.count))
+
+
+def make_autobk_direct(raw, groups):
+    """autobk called on its own: running pre_edge itself (with pre_edge_kws), and with a standard chi(k)."""
+    out = []
+    cases = [
+        ('ni_athena', 'runs_pre_edge', dict(pre_edge_kws=dict(nnorm=1, pre2=-40), kweight=2)),
+        ('cu_50k', 'chi_std_from_cu_10k', dict(k_std=groups['cu_10k'].k, chi_std=groups['cu_10k'].chi, kweight=2)),
+        ('fe_060_raw', 'kmax_beyond_data', dict(kmax=40.0, kweight=1)),
+    ]
+    for sid, name, kws in cases:
+        energy, mu = raw[sid]
+        g = Group()
+        autobk(np.array(energy), np.array(mu), group=g, **kws)
+        params = {k: (A(v) if isinstance(v, np.ndarray) else v) for k, v in kws.items()}
+        out.append(dict(id=sid + ':' + name, spectrum=sid, params=params, e0=g.e0, edge_step=g.edge_step,
+                        nfev=g.autobk_details.nfev, **arrays_of(g, ['k', 'chi', 'bkg', 'delta_chi'])))
+    return out
 
 
 def make_windows():
