@@ -4,6 +4,7 @@
  * with each step's Larch defaults, autobk taking E0 and the edge step from pre_edge unless given.
  * Parameters are resolved and returned with Larch's names so a run can be repeated or compared.
  */
+import { type HistoryEntry, SOFTWARE } from '../core/spectrum.js';
 import { autobkDeduped } from './autobk.js';
 import type { AutobkOptions, AutobkParams, AutobkResult } from './autobk-types.js';
 import { type PreEdgeOptions, type PreEdgeParams, type PreEdgeResult, preEdge } from './pre-edge.js';
@@ -89,4 +90,14 @@ export function larchNamedOutput(r: ProcessResult): Record<string, unknown> {
   if (r.autobk.deltaChi) out.delta_chi = r.autobk.deltaChi;
   if (r.autobk.deltaBkg) out.delta_bkg = r.autobk.deltaBkg;
   return out;
+}
+
+/** Processing-history entries (step names and resolved parameters as Larch users know them). */
+export function processHistory(r: ProcessResult): HistoryEntry[] {
+  const plain = (o: object) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>;
+  return [
+    { step: 'pre_edge', params: plain(r.params.pre_edge), software: SOFTWARE },
+    { step: 'autobk', params: plain(r.params.autobk), software: SOFTWARE },
+    { step: 'xftf', params: plain(r.params.xftf), software: SOFTWARE },
+  ];
 }

@@ -19,6 +19,7 @@ export {
   larchNamedOutput,
   type ProcessParams,
   type ProcessResult,
+  processHistory,
   processSpectrum,
   type ResolvedProcessParams,
 } from './chain.js';

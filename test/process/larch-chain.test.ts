@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { processSpectrum } from '../../src/process/index.js';
+import { toJson } from '../../src/core/atomic-write.js';
+import { larchNamedOutput, processHistory, processSpectrum } from '../../src/process/index.js';
 import { type Fx, loadLarchFixture, maxAbsDiff, relToMax } from './larch-fixture.js';
 
 const fx = loadLarchFixture();
@@ -117,5 +118,44 @@ describe('processSpectrum reproduces Larch 0.9.58', () => {
   after(() => {
     console.log(`worst deviation from Larch over ${cases.length} cases:`);
     for (const [k, v] of Object.entries(worst)) console.log(`  ${k.padEnd(36)} ${v.toExponential(2)}`);
+  });
+});
+
+describe('chain outputs', () => {
+  it('resolved parameters, Larch-named arrays and history serialise to JSON', () => {
+    const s = fx.spectra[0];
+    const r = processSpectrum(s.energy, s.mu, { xftf: s.xftf.params });
+    const out = larchNamedOutput(r);
+    const back = JSON.parse(toJson(out));
+    for (const k of [
+      'e0',
+      'edge_step',
+      'energy',
+      'mu',
+      'pre_edge',
+      'post_edge',
+      'norm',
+      'flat',
+      'bkg',
+      'k',
+      'chi',
+      'r',
+      'chir_mag',
+      'chir_re',
+      'chir_im',
+    ]) {
+      assert.ok(k in back, k);
+    }
+    assert.equal(back.chi.length, r.autobk.chi.length);
+    assert.equal(back.params.pre_edge.pre1, s.pre_edge.pre1);
+    assert.equal(back.params.autobk.rbkg, 1);
+    assert.equal(back.params.autobk.win, 'hanning');
+    assert.equal(back.params.xftf.window, 'hanning');
+    const h = processHistory(r);
+    assert.deepEqual(
+      h.map((e) => e.step),
+      ['pre_edge', 'autobk', 'xftf'],
+    );
+    assert.equal(h[0].params.e0, s.pre_edge.e0);
   });
 });
