@@ -42,6 +42,29 @@ export interface Prepared {
   fastPath: boolean;
 }
 
+const fitWindows = new Map<string, Float64Array>();
+
+/** Ω(k)·k^kweight on the uniform grid; the same for every spectrum with the same k range and settings. */
+function fitWindow(
+  kout: Float64Array,
+  kmin: number,
+  kmax: number,
+  dk: number,
+  win: string,
+  kweight: number,
+  kstep: number,
+): Float64Array {
+  const key = `${kout.length}|${kstep}|${kmin}|${kmax}|${dk}|${win}|${kweight}`;
+  let w = fitWindows.get(key);
+  if (!w) {
+    w = ftwindow(kout, { xmin: kmin, xmax: kmax, window: win, dx: dk, dx2: dk });
+    for (let i = 0; i < kout.length; i++) w[i] *= powInt(kout[i], kweight);
+    fitWindows.set(key, w);
+    if (fitWindows.size > 64) fitWindows.delete(fitWindows.keys().next().value as string);
+  }
+  return w;
+}
+
 /**
  * energyDedup: the energies already checked and passed through remove_dups together with mu (the chain
  * does this once in pre_edge); otherwise both are checked here.
@@ -119,8 +142,7 @@ export function prepare(
   }
   const kout = uniformGrid(kstep, Math.trunc(1.01 + kmax / kstep));
   const iemax = Math.min(n, 2 + indexOfSorted(e, e0 + (kmax * kmax) / ETOK)) - 1;
-  const ftwin = ftwindow(kout, { xmin: kmin, xmax: kmax, window: win, dx: dk, dx2: dk });
-  for (let i = 0; i < kout.length; i++) ftwin[i] *= powInt(kout[i], kweight);
+  const ftwin = fitWindow(kout, kmin, kmax, dk, win, kweight, kstep);
 
   let nspl = 1 + Math.trunc((2 * rbkg * (kmax - kmin)) / Math.PI);
   const irbkg = Math.trunc(1 + ((nspl - 1) * Math.PI) / (2 * rgrid * (kmax - kmin)));
@@ -257,13 +279,14 @@ export function autobkProblem(
 
   // χ for c = 0: the interpolating spline of μ on the uniform grid
   const y = evalSplineAt(notAKnotSpline(kr, muSeg, 'autobk'), kout);
-  const yFit = new Float64Array(y);
+  let yFit = y;
   if (opts.chi_std !== undefined || opts.k_std !== undefined) {
     if (!opts.chi_std || !opts.k_std)
       throw new XasInputError('autobk: k_std and chi_std must be given together', { field: 'chi_std' });
     checkArray(opts.k_std, 'autobk: k_std', 2);
     checkArray(opts.chi_std, 'autobk: chi_std', opts.k_std.length);
     const std = npInterp(kout, opts.k_std, opts.chi_std);
+    yFit = new Float64Array(y);
     for (let i = 0; i < yFit.length; i++) yFit[i] -= std[i];
   }
 
