@@ -22,9 +22,9 @@ function plan(nfft: number): FFT {
 
 /**
  * Forward DFT of a real sequence zero-padded to nfft; returns interleaved complex values for
- * frequencies 0 … nfft/2 − 1 (what Larch's xftf_fast keeps).
+ * frequencies 0 … keep − 1 (default nfft/2, what Larch's xftf_fast keeps).
  */
-export function realFftHalf(x: ArrayLike<number>, nfft: number): Float64Array {
+export function realFftHalf(x: ArrayLike<number>, nfft: number, keep = nfft / 2): Float64Array {
   const p = plan(nfft);
   if (x.length > nfft) {
     throw new XasInputError(`FFT input has ${x.length} points`, {
@@ -40,7 +40,7 @@ export function realFftHalf(x: ArrayLike<number>, nfft: number): Float64Array {
   buf.input.fill(0);
   buf.input.set(x as ArrayLike<number>);
   p.realTransform(buf.out, buf.input);
-  return buf.out.slice(0, nfft);
+  return buf.out.slice(0, 2 * Math.min(keep, nfft / 2));
 }
 
 /** Inverse DFT (with 1/N) of an interleaved complex sequence zero-padded to nfft; full length nfft. */

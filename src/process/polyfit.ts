@@ -87,14 +87,45 @@ function normalEquationFit(
 ): Float64Array {
   const pw = new Float64Array(2 * n - 1);
   const rhs = new Float64Array(n);
-  for (let i = start; i < end; i++) {
-    const t = (x[i] - center) / scale;
-    const yi = y[i];
-    let p = 1;
-    for (let j = 0; j < 2 * n - 1; j++) {
-      pw[j] += p;
-      if (j < n) rhs[j] += p * yi;
-      p *= t;
+  if (n <= 3) {
+    // degree ≤ 2 (all of pre_edge's defaults): scalar accumulators
+    let p0 = 0;
+    let p1 = 0;
+    let p2 = 0;
+    let p3 = 0;
+    let p4 = 0;
+    let r0 = 0;
+    let r1 = 0;
+    let r2 = 0;
+    for (let i = start; i < end; i++) {
+      const t = (x[i] - center) / scale;
+      const yi = y[i];
+      const t2 = t * t;
+      p0 += 1;
+      p1 += t;
+      p2 += t2;
+      p3 += t2 * t;
+      p4 += t2 * t2;
+      r0 += yi;
+      r1 += t * yi;
+      r2 += t2 * yi;
+    }
+    pw.set([p0, p1, p2, p3, p4].slice(0, 2 * n - 1));
+    rhs.set([r0, r1, r2].slice(0, n));
+  } else {
+    for (let i = start; i < end; i++) {
+      const t = (x[i] - center) / scale;
+      const yi = y[i];
+      let p = 1;
+      for (let j = 0; j < n; j++) {
+        pw[j] += p;
+        rhs[j] += p * yi;
+        p *= t;
+      }
+      for (let j = n; j < 2 * n - 1; j++) {
+        pw[j] += p;
+        p *= t;
+      }
     }
   }
   // Cholesky of G[i][j] = pw[i + j]

@@ -210,16 +210,20 @@ export function xftf(k: ArrayLike<number>, chi: ArrayLike<number>, opts: XftfOpt
     });
   }
   for (let i = 0; i < cchi.length; i++) cchi[i] *= win[i];
-  const out = xftfFast(cchi, p.nfft, p.kstep);
   const rstep = Math.PI / (p.kstep * p.nfft);
   const irmax = Math.trunc(Math.min(p.nfft / 2, 1.01 + p.rmax_out / rstep));
+  // xftf_fast restricted to the R points kept
+  const spec = realFftHalf(cchi, p.nfft, irmax);
+  const f = p.kstep / SQRT_PI;
   const chirRe = new Float64Array(irmax);
   const chirIm = new Float64Array(irmax);
   const chirMag = new Float64Array(irmax);
   for (let i = 0; i < irmax; i++) {
-    chirRe[i] = out[2 * i];
-    chirIm[i] = out[2 * i + 1];
-    chirMag[i] = Math.sqrt(chirRe[i] ** 2 + chirIm[i] ** 2);
+    const re = f * spec[2 * i];
+    const im = f * spec[2 * i + 1];
+    chirRe[i] = re;
+    chirIm[i] = im;
+    chirMag[i] = Math.sqrt(re * re + im * im);
   }
   return {
     r: uniformGrid(rstep, irmax),
