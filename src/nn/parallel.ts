@@ -7,9 +7,9 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { XasInputError } from '../core/errors.js';
+import { spawnSiblingWorker } from '../core/worker-url.js';
 import { kernels } from './backend/index.js';
 import type { Dataset, Table } from './data.js';
-import { spawnSiblingWorker } from './spawn-worker.js';
 import {
   abortError,
   type BatchProgress,

@@ -7,9 +7,9 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { XasInputError } from '../core/errors.js';
+import { spawnSiblingWorker } from '../core/worker-url.js';
 import type { WorkerItem } from './batch-worker.js';
 import { type ProcessParams, type ProcessResult, processSpectrum } from './chain.js';
-import { spawnBatchWorker } from './spawn-worker.js';
 
 export interface BatchItem {
   /** Caller's label (file name, pixel index) echoed in the outcome. */
@@ -110,7 +110,7 @@ export class ProcessPool {
         expected: 'an integer >= 1',
       });
     for (let i = 0; i < size; i++) {
-      const w = spawnBatchWorker();
+      const w = spawnSiblingWorker(import.meta.url, 'batch-worker');
       w.on('message', (msg: WorkerMessage) => this.onMessage(w, msg));
       w.on('error', (err) => this.onError(err));
       this.workers.push(w);

@@ -6,11 +6,11 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { XasInputError } from '../../core/errors.js';
+import { spawnSiblingWorker } from '../../core/worker-url.js';
 import { type JobOutcome, type JobProgress, jobSteps } from './embedded-job.js';
 import { expandJobs, type Job } from './jobs.js';
 import type { Protocol } from './schema.js';
 import { isStateComplete } from './snapshots.js';
-import { spawnMdWorker } from './spawn-worker.js';
 
 export interface ProtocolRunOptions {
   /** Overrides protocol.workers. */
@@ -136,7 +136,7 @@ export async function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): P
             );
           } else {
             if (!worker) {
-              worker = spawnMdWorker(import.meta.url, 'worker');
+              worker = spawnSiblingWorker(import.meta.url, 'worker');
               workers.push(worker);
             }
             outcome = await runInWorker(worker, job, p, report);
