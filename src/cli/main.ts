@@ -8,6 +8,7 @@ import { registerExafsCommands } from './commands/exafs.js';
 import { registerInfoCommands } from './commands/info.js';
 import { registerMdCommands } from './commands/md.js';
 import { registerNnCommands } from './commands/nn.js';
+import { registerProcessCommands } from './commands/process.js';
 import { registerXanesCommands } from './commands/xanes.js';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerInfoCommands(program);
   registerMdCommands(program);
   registerNnCommands(program);
+  registerProcessCommands(program);
   registerXanesCommands(program);
   return program;
 }
