@@ -17,7 +17,8 @@ test('line chart renders SVG with title, axis titles and marker label, and a PNG
   };
   const { svg, png } = await renderLineChart(chart, 600);
   assert.match(svg, /^<svg/);
-  for (const text of ['Ni foil', 'Energy (eV)', 'μ(E)', 'E0', 'post-edge']) assert.ok(svg.includes(text), text);
+  for (const text of ['Ni foil', 'Energy (eV)', 'μ(E)', 'E0', 'post-edge'])
+    assert.ok(svg.includes(text), text);
   // PNG signature and a plausible size for a 600 px wide figure with text
   assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   assert.ok(png.length > 10000, `png is only ${png.length} bytes`);
