@@ -6,8 +6,11 @@
  * matrix M, which is built here once and reused (cached) by every spectrum sharing the k grid, knots,
  * window and k-weight.
  */
+import { outsideScope, tmpF64 } from './arena.js';
 import { bsplineDesign } from './bspline.js';
 import { type QR, qrDecompose } from './linalg.js';
+import { trigTable } from './trig-table.js';
+import { processWasm } from './wasm-kernels.js';
 
 /** Rows of S·B on the uniform k grid: row m has `width` entries for coefficients first[m] … */
 export interface ChiBasis {
@@ -42,9 +45,9 @@ export function lowRTransform(
   const { cos, sin } = trigTable(nfft);
   const f = kstep / SQRT_PI;
   const nk = y.length;
-  const g = new Float64Array(nk);
+  const g = tmpF64(nk);
   for (let m = 0; m < nk; m++) g[m] = f * ftwin[m] * y[m];
-  const out = new Float64Array(2 * irb);
+  const out = tmpF64(2 * irb);
   const mask = nfft - 1;
   let j = 0;
   for (; j + 3 < irb; j += 4) {
@@ -99,23 +102,6 @@ export function lowRTransform(
   return out;
 }
 
-/** cos, sin of 2π·t/nfft for t = 0 … nfft−1. */
-const trigTables = new Map<number, { cos: Float64Array; sin: Float64Array }>();
-function trigTable(nfft: number): { cos: Float64Array; sin: Float64Array } {
-  let t = trigTables.get(nfft);
-  if (!t) {
-    const cos = new Float64Array(nfft);
-    const sin = new Float64Array(nfft);
-    for (let i = 0; i < nfft; i++) {
-      cos[i] = Math.cos((2 * Math.PI * i) / nfft);
-      sin[i] = Math.sin((2 * Math.PI * i) / nfft);
-    }
-    t = { cos, sin };
-    trigTables.set(nfft, t);
-  }
-  return t;
-}
-
 /**
  * M = (kstep/√π)·DFT rows of Ω·k^w·(S·B), for a chi basis given row-wise. Rows sharing the same
  * coefficient block (one knot interval) are summed together so the inner loop runs over k only.
@@ -130,13 +116,20 @@ export function buildDesign(
   aOut?: Float64Array,
 ): AutobkDesign {
   const n = basis.ncoef;
+  const wasm = basis.width === 4 ? processWasm() : null;
+  if (wasm) {
+    // the WebAssembly twin of designBanded + qrDecompose (bit-identical results)
+    const d = wasm.designBanded(basis, ftwin, irb, nfft, kstep, y);
+    if (aOut) aOut.set(d.a);
+    return { m: d.m, nrows: 2 * irb, ncoef: n, qr: d.qr, chiBasis: basis };
+  }
   const { cos, sin } = trigTable(nfft);
   const m =
     basis.width === 4
       ? designBanded(basis, ftwin, irb, nfft, kstep, cos, sin, y, aOut)
       : designDense(basis, ftwin, irb, nfft, kstep, cos, sin);
   if (basis.width !== 4 && y && aOut) aOut.set(lowRTransform(y, ftwin, irb, nfft, kstep));
-  return { m, nrows: 2 * irb, ncoef: n, qr: qrDecompose(m, 2 * irb, n), chiBasis: basis };
+  return { m, nrows: 2 * irb, ncoef: n, qr: qrDecompose(m, 2 * irb, n, true), chiBasis: basis };
 }
 
 /** Cubic B-spline rows (4 coefficients per k point): one pass per knot interval and frequency. */
@@ -152,12 +145,12 @@ function designBanded(
   aOut?: Float64Array,
 ): Float64Array {
   const n = basis.ncoef;
-  const m = new Float64Array(2 * irb * n);
+  const m = tmpF64(2 * irb * n, true);
   const f = kstep / SQRT_PI;
   const mask = nfft - 1;
   const nk = basis.first.length;
   // weighted basis (4 per point) and, when asked, the weighted χ(k; c = 0) as a fifth column
-  const g = new Float64Array(nk * 5);
+  const g = tmpF64(nk * 5);
   const vals = basis.values;
   for (let km = 0; km < nk; km++) {
     const fw = f * ftwin[km];
@@ -169,7 +162,7 @@ function designBanded(
     g[o + 3] = fw * vals[v + 3];
     g[o + 4] = y ? fw * y[km] : 0;
   }
-  const a = aOut ?? new Float64Array(2 * irb);
+  const a = aOut ?? tmpF64(2 * irb);
   a.fill(0);
   let start = 0;
   while (start < nk) {
@@ -239,7 +232,7 @@ function designDense(
 ): Float64Array {
   const n = basis.ncoef;
   const w = basis.width;
-  const m = new Float64Array(2 * irb * n);
+  const m = tmpF64(2 * irb * n, true);
   const f = kstep / SQRT_PI;
   const mask = nfft - 1;
   const nk = basis.first.length;
@@ -318,7 +311,8 @@ export function cachedDesign(
     cache.set(key, hit);
     return hit.design;
   }
-  const design = buildDesign(chiBasisFromKnots(knots, kout), ftwin, irb, nfft, kstep);
+  // cached beyond this call: plain arrays, not temporaries of the current allocation scope
+  const design = outsideScope(() => buildDesign(chiBasisFromKnots(knots, kout), ftwin, irb, nfft, kstep));
   cache.set(key, { knots: new Float64Array(knots), ftwin: new Float64Array(ftwin), design });
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   return design;

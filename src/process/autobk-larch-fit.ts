@@ -9,10 +9,12 @@
  * a − M·c enter as Q_Mᵀ(a − M·c) = (Q_Mᵀa)_n − R_M·c plus their true norm.
  */
 import { XasNumericalError } from '../core/errors.js';
+import { tmpF64 } from './arena.js';
 import type { AutobkDesign } from './autobk-design.js';
 import type { AutobkSolution, ClampRows } from './autobk-solve.js';
 import { applyQt, rMatrix } from './linalg.js';
 import { type LmProblem, lmdif } from './minpack-lm.js';
+import { type ProcessWasm, processWasm } from './wasm-kernels.js';
 
 export function solveAutobkLarch(
   d: AutobkDesign,
@@ -23,21 +25,19 @@ export function solveAutobkLarch(
   const n = d.ncoef;
   const nout = d.nrows;
   const ncl = clamps.index.length;
-  const qa = new Float64Array(a);
+  const wasm = n <= 128 ? processWasm() : null;
+  if (wasm) return solveInWasm(wasm, d, a, clamps, c0);
+  const qa = tmpF64(a.length);
+  qa.set(a);
   applyQt(d.qr, qa);
   let rest2 = 0;
   for (let i = n; i < nout; i++) rest2 += qa[i] * qa[i];
-  const rM = rMatrix(d.qr);
-  const nRows = new Float64Array(ncl * n);
-  const b = d.chiBasis;
-  for (let i = 0; i < ncl; i++) {
-    const row = clamps.index[i];
-    for (let r = 0; r < b.width; r++) nRows[i * n + b.first[row] + r] = b.values[row * b.width + r];
-  }
-  const u = new Float64Array(n);
-  const clampChi = new Float64Array(ncl);
-  const rows = new Float64Array(ncl * n);
-  const rhs = new Float64Array(ncl);
+  const rM = rMatrix(d.qr, true);
+  const nRows = clampRows(d, clamps);
+  const u = tmpF64(n, true);
+  const clampChi = tmpF64(ncl, true);
+  const rows = tmpF64(ncl * n, true);
+  const rhs = tmpF64(ncl, true);
 
   /** u = (Q_Mᵀ out)_n = qa_n − R_M·c and χ at the clamp points; returns |out|². */
   const lowR = (c: Float64Array): number => {
@@ -111,7 +111,7 @@ export function solveAutobkLarch(
           const cv = rows[ro + j];
           if (cv === 0) continue;
           const rjj = r[j * n + j];
-          const rad = Math.hypot(rjj, cv);
+          const rad = hypot(rjj, cv);
           const cs = rjj / rad;
           const sn = cv / rad;
           r[j * n + j] = rad;
@@ -129,39 +129,81 @@ export function solveAutobkLarch(
       }
     },
   };
-  const res = lmdif(problem, c0, {
-    ftol: 1e-6,
-    xtol: 1e-6,
-    gtol: 1e-6,
-    epsfcn: 1e-6,
-    maxfev: 2000 * (n + 1),
-  });
+  const res = lmdif(problem, c0, lmOptions(n));
   if (res.info === 0 || !Number.isFinite(res.fnorm)) {
     throw new XasNumericalError(`autobk: the Levenberg–Marquardt fit failed (MINPACK info ${res.info})`);
   }
-  // final residual in Larch's layout: the low-R values themselves, then the clamp rows
-  const f = new Float64Array(n + ncl);
-  const fnorm = problem.evaluate(res.x, f);
-  const residual = new Float64Array(nout + ncl);
-  const mm = d.m;
-  for (let i = 0; i < nout; i++) {
-    let s = a[i];
-    for (let j = 0; j < n; j++) s -= mm[i * n + j] * res.x[j];
-    residual[i] = s;
-  }
-  residual.set(f.subarray(n), nout);
+  // the residual norm at the solution (Larch's chisqr = its square)
+  const fnorm = problem.evaluate(res.x, tmpF64(n + ncl));
   return {
     coefs: res.x,
-    residual,
+    ndata: nout + ncl,
     chisqr: fnorm * fnorm,
     iterations: res.nfev,
     covariance: pivotedCovariance(res.r, res.ipvt, n),
   };
 }
 
+/** Larch's settings for the AUTOBK fit (autobk.py: leastsq with these tolerances). */
+function lmOptions(n: number) {
+  return { ftol: 1e-6, xtol: 1e-6, gtol: 1e-6, epsfcn: 1e-6, maxfev: 2000 * (n + 1) };
+}
+
+/** Rows of the spline basis at the clamped k points (ncl × n, dense). */
+function clampRows(d: AutobkDesign, clamps: ClampRows): Float64Array {
+  const n = d.ncoef;
+  const ncl = clamps.index.length;
+  const nRows = tmpF64(ncl * n, true);
+  const b = d.chiBasis;
+  for (let i = 0; i < ncl; i++) {
+    const row = clamps.index[i];
+    for (let r = 0; r < b.width; r++) nRows[i * n + b.first[row] + r] = b.values[row * b.width + r];
+  }
+  return nRows;
+}
+
+/** The same search in the WebAssembly twin (bit-identical: autobk_lm.c). */
+function solveInWasm(
+  wasm: ProcessWasm,
+  d: AutobkDesign,
+  a: Float64Array,
+  clamps: ClampRows,
+  c0: Float64Array,
+): AutobkSolution {
+  const n = d.ncoef;
+  const res = wasm.autobkLm(d.qr, a, clampRows(d, clamps), clamps.weight, clamps.y0, c0, lmOptions(n));
+  if (res.info === 0 || !Number.isFinite(res.fnormLm)) {
+    throw new XasNumericalError(`autobk: the Levenberg–Marquardt fit failed (MINPACK info ${res.info})`);
+  }
+  if (res.singular) throw new XasNumericalError('autobk: singular Jacobian, no covariance for delta_chi');
+  return {
+    coefs: res.x,
+    ndata: d.nrows + clamps.index.length,
+    chisqr: res.fnorm * res.fnorm,
+    iterations: res.nfev,
+    covariance: res.covariance,
+  };
+}
+
+/**
+ * Math.hypot(a, b) as V8 computes it (both values divided by the larger magnitude, squares summed,
+ * square root, times that magnitude), written out: the same bits without the builtin's cost.
+ */
+function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  if (x === Number.POSITIVE_INFINITY || y === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.NaN;
+  const max = x > y ? x : y;
+  if (max === 0) return 0;
+  const p = x / max;
+  const q = y / max;
+  return Math.sqrt(p * p + q * q) * max;
+}
+
 /** (JᵀJ)⁻¹ from the pivoted QR J·P = Q·R (as scipy's leastsq builds cov_x). */
 function pivotedCovariance(r: Float64Array, ipvt: Int32Array, n: number): Float64Array {
-  const rinv = new Float64Array(n * n);
+  const rinv = tmpF64(n * n, true);
   for (let j = 0; j < n; j++) {
     if (r[j * n + j] === 0)
       throw new XasNumericalError('autobk: singular Jacobian, no covariance for delta_chi');
@@ -172,7 +214,7 @@ function pivotedCovariance(r: Float64Array, ipvt: Int32Array, n: number): Float6
       rinv[i * n + j] = -s / r[i * n + i];
     }
   }
-  const cov = new Float64Array(n * n);
+  const cov = tmpF64(n * n, true);
   for (let a = 0; a < n; a++) {
     for (let b = a; b < n; b++) {
       let s = 0;

@@ -5,7 +5,8 @@
  * residual (see autobk-design.ts).
  */
 import { XasInputError } from '../core/errors.js';
-import { indexNearestSorted, indexOfSorted, powInt, removeDups, uniformGrid } from './array-utils.js';
+import { outF64, tmpF64 } from './arena.js';
+import { indexNearestSorted, indexOfSorted, powInt, removeDups } from './array-utils.js';
 import {
   type AutobkDesign,
   buildDesign,
@@ -18,7 +19,7 @@ import type { ClampRows } from './autobk-solve.js';
 import type { AutobkOptions, AutobkParams } from './autobk-types.js';
 import { bsplineDesign, designTimes, interpolatingKnots } from './bspline.js';
 import { ETOK } from './constants.js';
-import { evalSplineAt, notAKnotSpline } from './cubic-spline.js';
+import { splineInterpolate } from './cubic-spline.js';
 import { canonicalWindow, ftwindow } from './ftwindow.js';
 import { lstsq } from './linalg.js';
 import { preEdge } from './pre-edge.js';
@@ -123,7 +124,7 @@ export function prepare(
   let rbkg = checkNumber(opts.rbkg ?? 1, 'rbkg', { min: 0 });
   if (rbkg < 2 * rgrid) rbkg = 2 * rgrid;
 
-  const kraw = new Float64Array(n - ie0);
+  const kraw = tmpF64(n - ie0);
   for (let i = ie0; i < n; i++) {
     const enpe = e[i] - e0;
     kraw[i - ie0] = Math.sign(enpe) * Math.sqrt(ETOK * Math.abs(enpe));
@@ -140,7 +141,8 @@ export function prepare(
       },
     );
   }
-  const kout = uniformGrid(kstep, Math.trunc(1.01 + kmax / kstep));
+  const kout = outF64(Math.trunc(1.01 + kmax / kstep));
+  for (let i = 0; i < kout.length; i++) kout[i] = kstep * i;
   const iemax = Math.min(n, 2 + indexOfSorted(e, e0 + (kmax * kmax) / ETOK)) - 1;
   const ftwin = fitWindow(kout, kmin, kmax, dk, win, kweight, kstep);
 
@@ -156,7 +158,7 @@ export function prepare(
       expected: 'more data above the edge, a larger kmax or fewer nknots',
     });
   }
-  const splK = new Float64Array(nspl);
+  const splK = tmpF64(nspl);
   const splIdx = new Int32Array(nspl);
   for (let i = 0; i < nspl; i++) {
     const q = kmin + (i * (kmax - kmin)) / (nspl - 1);
@@ -202,7 +204,7 @@ export function prepare(
     p,
     ie0,
     iemax,
-    kr: kraw.slice(0, nr),
+    kr: kraw.subarray(0, nr),
     kout,
     ftwin,
     irbkg,
@@ -219,20 +221,27 @@ export function prepare(
  * (weights 1/4, 1/2, 1/4) at the knot positions.
  */
 export function larchStartCoefs(pr: Prepared): Float64Array {
-  const { nspl, splIdx, splK, knots, mu, ie0 } = pr;
+  const { nspl, splK, knots } = pr;
+  const splY = larchStartValues(pr);
+  const d = bsplineDesign(knots, 3, splK);
+  const a = tmpF64(nspl * nspl, true);
+  for (let i = 0; i < nspl; i++)
+    for (let r = 0; r < 4; r++) a[i * nspl + d.first[i] + r] = d.values[i * 4 + r];
+  return lstsq(a, nspl, nspl, splY, 'autobk starting spline');
+}
+
+/** μ smoothed over ±5 points (weights 1/4, 1/2, 1/4) at the knots: the values Larch's start interpolates. */
+export function larchStartValues(pr: Prepared): Float64Array {
+  const { nspl, splIdx, mu, ie0 } = pr;
   const nk = pr.e.length - ie0;
-  const splY = new Float64Array(nspl);
+  const splY = tmpF64(nspl);
   for (let i = 0; i < nspl; i++) {
     const ik = splIdx[i];
     const i1 = Math.min(nk - 1, ik + 5);
     const i2 = Math.max(0, ik - 5);
     splY[i] = (2 * mu[ik + ie0] + mu[i1 + ie0] + mu[i2 + ie0]) / 4.0;
   }
-  const d = bsplineDesign(knots, 3, splK);
-  const a = new Float64Array(nspl * nspl);
-  for (let i = 0; i < nspl; i++)
-    for (let r = 0; r < 4; r++) a[i * nspl + d.first[i] + r] = d.values[i * 4 + r];
-  return lstsq(a, nspl, nspl, splY, 'autobk starting spline');
+  return splY;
 }
 
 /** S·B column by column: each background basis spline sampled at the data k, re-interpolated. */
@@ -248,7 +257,7 @@ export function generalChiBasis(
   for (let j = 0; j < ncoef; j++) {
     unit.fill(0);
     unit[j] = 1;
-    const col = evalSplineAt(notAKnotSpline(kr, designTimes(bkr, unit), 'autobk basis'), kout);
+    const col = splineInterpolate(kr, designTimes(bkr, unit), kout, 'autobk basis');
     for (let m = 0; m < kout.length; m++) values[m * ncoef + j] = col[m];
   }
   return { width: ncoef, first: new Int32Array(kout.length), values, ncoef };
@@ -271,14 +280,18 @@ export function autobkProblem(
   opts: AutobkOptions = {},
   energyDedup?: Float64Array,
 ): AutobkProblem {
-  const pr = prepare(energyEv, mu, opts, energyDedup);
+  return problemOf(prepare(energyEv, mu, opts, energyDedup), mu, opts);
+}
+
+/** The least-squares problem of a prepared spectrum. */
+export function problemOf(pr: Prepared, mu: ArrayLike<number>, opts: AutobkOptions): AutobkProblem {
   const { p, kr, kout, ftwin, knots, nspl } = pr;
   const irb = Math.min(pr.irbkg, p.nfft / 2);
-  const muSeg = new Float64Array(kr.length);
+  const muSeg = tmpF64(kr.length);
   for (let i = 0; i < kr.length; i++) muSeg[i] = mu[pr.ie0 + i];
 
   // χ for c = 0: the interpolating spline of μ on the uniform grid
-  const y = evalSplineAt(notAKnotSpline(kr, muSeg, 'autobk'), kout);
+  const y = splineInterpolate(kr, muSeg, kout, 'autobk');
   let yFit = y;
   if (opts.chi_std !== undefined || opts.k_std !== undefined) {
     if (!opts.chi_std || !opts.k_std)
@@ -286,7 +299,8 @@ export function autobkProblem(
     checkArray(opts.k_std, 'autobk: k_std', 2);
     checkArray(opts.chi_std, 'autobk: chi_std', opts.k_std.length);
     const std = npInterp(kout, opts.k_std, opts.chi_std);
-    yFit = new Float64Array(y);
+    yFit = tmpF64(y.length);
+    yFit.set(y);
     for (let i = 0; i < yFit.length; i++) yFit[i] -= std[i];
   }
 
@@ -294,7 +308,7 @@ export function autobkProblem(
   let a: Float64Array;
   let design: AutobkDesign;
   if (!pr.fastPath || opts.reuse_design === false) {
-    a = new Float64Array(2 * irb);
+    a = tmpF64(2 * irb, true);
     const basis = pr.fastPath ? chiBasisFromKnots(knots, kout) : generalChiBasis(knots, kr, kout, nspl);
     design = buildDesign(basis, ftwin, irb, p.nfft, p.kstep, yFit, a);
   } else {
@@ -302,19 +316,22 @@ export function autobkProblem(
     a = lowRTransform(yFit, ftwin, irb, p.nfft, p.kstep);
   }
 
-  const nk = kout.length;
-  const ncl = p.nclamp === 0 ? 0 : Math.min(p.nclamp, nk);
-  const clamps: ClampRows = {
-    index: new Int32Array(2 * ncl),
-    weight: new Float64Array(2 * ncl),
-    y0: new Float64Array(2 * ncl),
-  };
-  for (let i = 0; i < ncl; i++) {
-    clamps.index[i] = i;
-    clamps.weight[i] = Math.abs(p.clamp_lo);
-    clamps.index[ncl + i] = nk - ncl + i;
-    clamps.weight[ncl + i] = Math.abs(p.clamp_hi);
-  }
-  for (let i = 0; i < 2 * ncl; i++) clamps.y0[i] = yFit[clamps.index[i]];
+  const { index, weight } = clampPoints(p, kout.length);
+  const clamps: ClampRows = { index, weight, y0: new Float64Array(index.length) };
+  for (let i = 0; i < index.length; i++) clamps.y0[i] = yFit[index[i]];
   return { pr, y, design, a, clamps };
+}
+
+/** The clamped points of the uniform grid (nclamp at each end, low end first) and their weights. */
+export function clampPoints(p: AutobkParams, nk: number): { index: Int32Array; weight: Float64Array } {
+  const ncl = p.nclamp === 0 ? 0 : Math.min(p.nclamp, nk);
+  const index = new Int32Array(2 * ncl);
+  const weight = new Float64Array(2 * ncl);
+  for (let i = 0; i < ncl; i++) {
+    index[i] = i;
+    weight[i] = Math.abs(p.clamp_lo);
+    index[ncl + i] = nk - ncl + i;
+    weight[ncl + i] = Math.abs(p.clamp_hi);
+  }
+  return { index, weight };
 }

@@ -30,8 +30,10 @@ export interface ClampRows {
 
 export interface AutobkSolution {
   coefs: Float64Array;
-  /** Larch's residual vector at the solution (out values then clamp rows). */
-  residual: Float64Array;
+  /** Length of Larch's residual vector (low-R values and clamp rows). */
+  ndata: number;
+  /** Larch's residual vector at the solution (out values then clamp rows), where computed. */
+  residual?: Float64Array;
   chisqr: number;
   iterations: number;
   /** Unscaled covariance (JᵀJ)⁻¹ of the coefficients (n×n row-major). */
@@ -190,5 +192,5 @@ export function solveAutobkExact(d: AutobkDesign, a: Float64Array, clamps: Clamp
   const residual = new Float64Array(nout + ncl);
   residual.set(st.out);
   for (let i = 0; i < ncl; i++) residual[nout + i] = st.scale * clamps.weight[i] * st.clampChi[i];
-  return { coefs: st.c, residual, chisqr: st.objective, iterations, covariance };
+  return { coefs: st.c, ndata: residual.length, residual, chisqr: st.objective, iterations, covariance };
 }

@@ -5,6 +5,7 @@
  *   δχ(k) = t_ppf(p, nχ − nspl) · sqrt(redchi · Σ_ij ∂χ/∂c_i ∂χ/∂c_j C_ij),  p = ½(1 + erf(err_sigma/√2)),
  * and likewise for μ0 with nμ points. As in Larch, δχ is in the units of μ (not divided by the edge step).
  */
+import { outF64, tmpF64 } from './arena.js';
 import type { ChiBasis } from './autobk-design.js';
 import type { BsplineDesign } from './bspline.js';
 import { erf, studentTPpf } from './stats.js';
@@ -50,25 +51,35 @@ function quadraticForm(
   }
 }
 
+/** Student-t quantiles of Larch's uncertainty band for χ (nchi points) and μ0 (nmue points). */
+export function uncertaintyQuantiles(
+  errSigma: number,
+  nchi: number,
+  nmue: number,
+  nspl: number,
+): { tchi: number; tbkg: number } {
+  const prob = 0.5 * (1.0 + erf(errSigma / Math.sqrt(2.0)));
+  return { tchi: studentTPpf(prob, nchi - nspl), tbkg: studentTPpf(prob, nmue - nspl) };
+}
+
+/** δχ and δμ0 (on the fitted points; δμ0 is a temporary of the allocation scope). */
 export function autobkUncertainties(
   cov: Float64Array,
   chiBasis: ChiBasis,
   bkgDesign: BsplineDesign,
   redchi: number,
-  errSigma: number,
-  nspl: number,
+  t: { tchi: number; tbkg: number },
 ): { deltaChi: Float64Array; deltaBkg: Float64Array } {
+  const nspl = chiBasis.ncoef;
   const nchi = chiBasis.first.length;
   const nmue = bkgDesign.first.length;
-  const dfchi = new Float64Array(nchi);
-  const dfbkg = new Float64Array(nmue);
+  const dfchi = tmpF64(nchi);
+  const dfbkg = tmpF64(nmue);
   quadraticForm(chiBasis.first, chiBasis.width, chiBasis.values, cov, nspl, dfchi);
   quadraticForm(bkgDesign.first, bkgDesign.k + 1, bkgDesign.values, cov, nspl, dfbkg);
-  const prob = 0.5 * (1.0 + erf(errSigma / Math.sqrt(2.0)));
-  const tchi = studentTPpf(prob, nchi - nspl);
-  const tbkg = studentTPpf(prob, nmue - nspl);
-  const deltaChi = new Float64Array(nchi);
-  const deltaBkg = new Float64Array(nmue);
+  const { tchi, tbkg } = t;
+  const deltaChi = outF64(nchi);
+  const deltaBkg = tmpF64(nmue);
   for (let i = 0; i < nchi; i++) deltaChi[i] = tchi * Math.sqrt(Math.max(0, dfchi[i] * redchi));
   for (let i = 0; i < nmue; i++) deltaBkg[i] = tbkg * Math.sqrt(Math.max(0, dfbkg[i] * redchi));
   return { deltaChi, deltaBkg };

@@ -3,6 +3,8 @@
  * end polynomial pieces continued outside the base interval (splev's ext=0). AUTOBK's background is
  * such a spline in k, with the knot vector splrep builds for an interpolating spline.
  */
+import { outF64, tmpF64, tmpI32 } from './arena.js';
+import { processWasm } from './wasm-kernels.js';
 
 /** The k+1 non-zero B-spline values at x in knot interval l (t[l] ≤ x < t[l+1], or continued). */
 export function bsplineBasis(
@@ -54,7 +56,12 @@ export interface BsplineDesign {
 }
 
 export function bsplineDesign(t: ArrayLike<number>, k: number, x: ArrayLike<number>): BsplineDesign {
-  if (k === 3) return cubicDesign(t, x);
+  if (k === 3) {
+    // many points: the WebAssembly twin of cubicDesign (bit-identical)
+    const wasm = x.length >= 32 && t.length >= 8 ? processWasm() : null;
+    if (wasm) return { k: 3, ncoef: t.length - 4, ...wasm.bsplineCubic(t, x) };
+    return cubicDesign(t, x);
+  }
   const ncoef = t.length - k - 1;
   const first = new Int32Array(x.length);
   const values = new Float64Array(x.length * (k + 1));
@@ -74,8 +81,8 @@ export function bsplineDesign(t: ArrayLike<number>, k: number, x: ArrayLike<numb
 function cubicDesign(t: ArrayLike<number>, x: ArrayLike<number>): BsplineDesign {
   const ncoef = t.length - 4;
   const npts = x.length;
-  const first = new Int32Array(npts);
-  const values = new Float64Array(npts * 4);
+  const first = tmpI32(npts);
+  const values = tmpF64(npts * 4);
   let l = 3;
   for (let i = 0; i < npts; i++) {
     const xv = x[i];
@@ -125,7 +132,21 @@ function cubicDesign(t: ArrayLike<number>, x: ArrayLike<number>): BsplineDesign 
 /** Spline values B·c at the design's points. */
 export function designTimes(d: BsplineDesign, c: ArrayLike<number>): Float64Array {
   const w = d.k + 1;
-  const out = new Float64Array(d.first.length);
+  const out = tmpF64(d.first.length);
+  const { first, values } = d;
+  if (w === 4) {
+    for (let i = 0; i < out.length; i++) {
+      const f = first[i];
+      const o = 4 * i;
+      let s = 0;
+      s += values[o] * c[f];
+      s += values[o + 1] * c[f + 1];
+      s += values[o + 2] * c[f + 2];
+      s += values[o + 3] * c[f + 3];
+      out[i] = s;
+    }
+    return out;
+  }
   for (let i = 0; i < out.length; i++) {
     let s = 0;
     const f = d.first[i];
@@ -138,7 +159,7 @@ export function designTimes(d: BsplineDesign, c: ArrayLike<number>): Float64Arra
 /** Knot vector of splrep(x, y, k=3, s=0) for nx points: x0 ×4, x[2..nx−3], x[nx−1] ×4. */
 export function interpolatingKnots(x: ArrayLike<number>): Float64Array {
   const nx = x.length;
-  const t = new Float64Array(nx + 4);
+  const t = outF64(nx + 4);
   for (let i = 0; i < 4; i++) {
     t[i] = x[0];
     t[nx + i] = x[nx - 1];

@@ -5,6 +5,7 @@
  * Parameters are resolved and returned with Larch's names so a run can be repeated or compared.
  */
 import { type HistoryEntry, SOFTWARE } from '../core/spectrum.js';
+import { inScope, outCopy } from './arena.js';
 import { autobkDeduped } from './autobk.js';
 import type { AutobkOptions, AutobkParams, AutobkResult } from './autobk-types.js';
 import { type PreEdgeOptions, type PreEdgeParams, type PreEdgeResult, preEdge } from './pre-edge.js';
@@ -41,6 +42,11 @@ export function processSpectrum(
   mu: ArrayLike<number>,
   params: ProcessParams = {},
 ): ProcessResult {
+  // all result arrays of one spectrum share a few blocks (arena.ts)
+  return inScope(8 * 24 * (energyEv?.length ?? 0), () => runChain(energyEv, mu, params));
+}
+
+function runChain(energyEv: ArrayLike<number>, mu: ArrayLike<number>, params: ProcessParams): ProcessResult {
   const pre = preEdge(energyEv, mu, params.pre_edge ?? {});
   const bkgOpts: AutobkOptions = { ...(params.autobk ?? {}) };
   bkgOpts.e0 ??= pre.e0;
@@ -49,7 +55,7 @@ export function processSpectrum(
   const ft = xftf(bkg.k, bkg.chi, params.xftf ?? {});
   return {
     energyEv: pre.energyEv,
-    mu: new Float64Array(mu),
+    mu: outCopy(mu),
     e0: bkg.e0,
     edgeStep: bkg.edgeStep,
     preEdge: pre,

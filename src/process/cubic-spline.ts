@@ -5,6 +5,7 @@
  * continued, as FITPACK's splev does with ext=0.
  */
 import { XasInputError } from '../core/errors.js';
+import { processWasm } from './wasm-kernels.js';
 
 /** Not-a-knot cubic interpolant in Hermite form: values y and slopes s at the knots x. */
 export interface CubicSpline {
@@ -142,8 +143,33 @@ export function evalSplineAt(sp: CubicSpline, xs: ArrayLike<number>): Float64Arr
   let i = 0;
   for (let j = 0; j < xs.length; j++) {
     const xv = xs[j];
-    if (!(i <= last && (i === 0 ? true : xv >= x[i]) && (i === last || xv < x[i + 1]))) i = pieceIndex(x, xv);
+    if (!(i <= last && (i === 0 ? true : xv >= x[i]) && (i === last || xv < x[i + 1]))) {
+      // increasing xs: a few steps forward usually reach the piece (the one the search would find)
+      let k = i;
+      for (let steps = 0; k < last && xv >= x[k + 1] && steps < 8; steps++) k++;
+      i = (k === 0 || xv >= x[k]) && (k === last || xv < x[k + 1]) ? k : pieceIndex(x, xv);
+    }
     out[j] = hermite(sp, i, xv);
   }
   return out;
+}
+
+/**
+ * evalSplineAt(notAKnotSpline(x, y), xs), in the WebAssembly kernel when available (bit-identical).
+ */
+export function splineInterpolate(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  xs: ArrayLike<number>,
+  what = 'cubic spline',
+): Float64Array {
+  const wasm = x.length >= 4 && y.length === x.length ? processWasm() : null;
+  if (wasm) {
+    const r = wasm.splineAt(x, y, xs);
+    if (typeof r !== 'number') return r;
+    throw new XasInputError(`${what}: x is not strictly increasing at index ${r}`, {
+      expected: 'strictly increasing abscissae',
+    });
+  }
+  return evalSplineAt(notAKnotSpline(x, y, what), xs);
 }

@@ -1,9 +1,12 @@
 /**
- * Discrete Fourier transforms through fft.js (radix-4, float64), with one cached plan per size.
+ * Discrete Fourier transforms through fft.js (radix-4, float64), with one cached plan per size; the
+ * forward real transform runs in the WebAssembly kernel (wasm-kernels.ts) when that is available.
  * Forward: X_j = Σ x_m e^{−2πi jm/N} (numpy/scipy.fftpack sign); inverse includes the 1/N factor.
  */
 import FFT from 'fft.js';
 import { XasInputError } from '../core/errors.js';
+import { tmpF64 } from './arena.js';
+import { processWasm } from './wasm-kernels.js';
 
 const plans = new Map<number, FFT>();
 const scratch = new Map<number, { input: Float64Array; out: Float64Array }>();
@@ -32,6 +35,8 @@ export function realFftHalf(x: ArrayLike<number>, nfft: number, keep = nfft / 2)
       expected: `at most nfft = ${nfft} points`,
     });
   }
+  const wasm = processWasm();
+  if (wasm) return wasm.rfftHalf(x, nfft, Math.max(0, Math.min(keep, nfft / 2)));
   let buf = scratch.get(nfft);
   if (!buf) {
     buf = { input: new Float64Array(nfft), out: new Float64Array(2 * nfft) };
@@ -40,7 +45,9 @@ export function realFftHalf(x: ArrayLike<number>, nfft: number, keep = nfft / 2)
   buf.input.fill(0);
   buf.input.set(x as ArrayLike<number>);
   p.realTransform(buf.out, buf.input);
-  return buf.out.slice(0, 2 * Math.min(keep, nfft / 2));
+  const out = tmpF64(2 * Math.min(keep, nfft / 2));
+  out.set(buf.out.subarray(0, out.length));
+  return out;
 }
 
 /** Inverse DFT (with 1/N) of an interleaved complex sequence zero-padded to nfft; full length nfft. */

@@ -31,15 +31,16 @@ export function findE0Index(
   }
   let maxdmu = Number.NEGATIVE_INFINITY;
   for (let i = nmin; i < n - nmin; i++) if (dmu[i] > maxdmu) maxdmu = dmu[i];
-  const high = new Uint8Array(n);
-  for (let i = 0; i < n; i++) high[i] = dmu[i] > maxdmu * 0.1 ? 1 : 0;
+  // a point qualifies when it and both neighbours exceed 10 % of the maximum
+  const high = maxdmu * 0.1;
   let best = -1;
   let bestDmu = 0;
-  for (let i = 0; i < n; i++) {
-    if (!high[i] || i < nmin || i > n - nmin) continue;
-    if (dmu[i] > bestDmu && i + 1 < n && high[i + 1] && i >= 1 && high[i - 1]) {
+  const last = Math.min(n - nmin, n - 2);
+  for (let i = Math.max(nmin, 1); i <= last; i++) {
+    const d = dmu[i];
+    if (d > high && d > bestDmu && dmu[i + 1] > high && dmu[i - 1] > high) {
       best = i;
-      bestDmu = dmu[i];
+      bestDmu = d;
     }
   }
   if (best < 0) {

@@ -5,6 +5,7 @@
  * dependent (high-order post-edge polynomials, neighbouring spline knots).
  */
 import { XasNumericalError } from '../core/errors.js';
+import { tmpF64 } from './arena.js';
 
 /** Householder QR of an m×n (m ≥ n) matrix; factors stored column-major (Householder vectors below the diagonal). */
 export interface QR {
@@ -16,11 +17,14 @@ export interface QR {
   rdiag: Float64Array;
 }
 
-/** Factorises a row-major m×n matrix (the input is not modified). */
-export function qrDecompose(a: Float64Array, m: number, n: number): QR {
-  const qr = new Float64Array(m * n);
+/**
+ * Factorises a row-major m×n matrix (the input is not modified). temporary: the factors are temporaries
+ * of the current allocation scope (arena.ts), for callers that use them only within it.
+ */
+export function qrDecompose(a: Float64Array, m: number, n: number, temporary = false): QR {
+  const qr = temporary ? tmpF64(m * n) : new Float64Array(m * n);
   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) qr[j * m + i] = a[i * n + j];
-  const rdiag = new Float64Array(n);
+  const rdiag = temporary ? tmpF64(n) : new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const ck = k * m;
     let nrm = 0;
@@ -87,18 +91,19 @@ export function lstsq(
   what = 'least squares',
 ): Float64Array {
   if (m < n) throw new XasNumericalError(`${what}: ${m} equations for ${n} unknowns`);
-  const f = qrDecompose(a, m, n);
+  const f = qrDecompose(a, m, n, true);
   if (isRankDeficient(f))
     throw new XasNumericalError(`${what}: the fit matrix is singular (dependent columns)`);
-  const y = new Float64Array(b);
+  const y = tmpF64(m);
+  y.set(b);
   applyQt(f, y);
   return solveR(f, y);
 }
 
-/** Upper-triangular R (n×n, row-major) of a factorisation. */
-export function rMatrix(f: QR): Float64Array {
+/** Upper-triangular R (n×n, row-major) of a factorisation (a temporary when asked, see qrDecompose). */
+export function rMatrix(f: QR, temporary = false): Float64Array {
   const { m, n, qr, rdiag } = f;
-  const r = new Float64Array(n * n);
+  const r = temporary ? tmpF64(n * n, true) : new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     r[i * n + i] = rdiag[i];
     for (let j = i + 1; j < n; j++) r[i * n + j] = qr[j * m + i];

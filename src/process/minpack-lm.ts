@@ -9,6 +9,7 @@
  * J̃ᵀJ̃ = JᵀJ and J̃ᵀf̃ = Jᵀf, plus the true norm |f|; every quantity the algorithm uses depends on
  * (J, f) only through these, so the iterates are those of the full problem.
  */
+import { outF64, tmpF64 } from './arena.js';
 
 export interface LmProblem {
   /** Number of parameters. */
@@ -72,7 +73,7 @@ function qrfac(
   rdiag: Float64Array,
   acnorm: Float64Array,
 ): void {
-  const wa = new Float64Array(n);
+  const wa = tmpF64(n);
   for (let j = 0; j < n; j++) {
     acnorm[j] = enorm(a, j * m, j * m + m);
     rdiag[j] = acnorm[j];
@@ -131,8 +132,8 @@ function qrsolv(
   qtb: Float64Array,
   x: Float64Array,
   sdiag: Float64Array,
+  wa: Float64Array,
 ): void {
-  const wa = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     for (let i = j; i < n; i++) r[j * n + i] = r[i * n + j];
     x[j] = r[j * n + j];
@@ -196,9 +197,9 @@ function lmpar(
   parIn: number,
   x: Float64Array,
   sdiag: Float64Array,
+  work: Float64Array[],
 ): number {
-  const wa1 = new Float64Array(n);
-  const wa2 = new Float64Array(n);
+  const [wa1, wa2, wa3] = work;
   let nsing = n;
   for (let j = 0; j < n; j++) {
     wa1[j] = qtb[j];
@@ -246,7 +247,7 @@ function lmpar(
     if (par === 0) par = Math.max(DWARF, 0.001 * paru);
     const temp = Math.sqrt(par);
     for (let j = 0; j < n; j++) wa1[j] = temp * diag[j];
-    qrsolv(n, r, ipvt, wa1, qtb, x, sdiag);
+    qrsolv(n, r, ipvt, wa1, qtb, x, sdiag, wa3);
     for (let j = 0; j < n; j++) wa2[j] = diag[j] * x[j];
     dxnorm = enorm(wa2);
     const fpOld = fp;
@@ -274,19 +275,21 @@ export function lmdif(problem: LmProblem, x0: ArrayLike<number>, opts: LmOptions
   const { n, m } = problem;
   const factor = opts.factor ?? 100;
   const eps = Math.sqrt(Math.max(opts.epsfcn, EPSMCH));
-  const x = new Float64Array(x0);
-  const fvec = new Float64Array(m);
-  const wa4 = new Float64Array(m);
-  const jacRow = problem.factorJacobian ? new Float64Array(0) : new Float64Array(m * n);
-  const fjac = problem.factorJacobian ? new Float64Array(0) : new Float64Array(m * n); // column-major
-  const diag = new Float64Array(n);
-  const qtf = new Float64Array(n);
+  const x = outF64(n);
+  x.set(x0);
+  const fvec = tmpF64(m, true);
+  const wa4 = tmpF64(m, true);
+  const jacRow = problem.factorJacobian ? new Float64Array(0) : tmpF64(m * n, true);
+  const fjac = problem.factorJacobian ? new Float64Array(0) : tmpF64(m * n, true); // column-major
+  const diag = tmpF64(n, true);
+  const qtf = tmpF64(n, true);
   const ipvt = new Int32Array(n);
-  const wa1 = new Float64Array(n);
-  const wa2 = new Float64Array(n);
-  const wa3 = new Float64Array(n);
-  const r = new Float64Array(n * n); // R, column-major; its strict lower triangle is lmpar's workspace
-  const sdiag = new Float64Array(n);
+  const wa1 = tmpF64(n, true);
+  const wa2 = tmpF64(n, true);
+  const wa3 = tmpF64(n, true);
+  const r = tmpF64(n * n, true); // R, column-major; its strict lower triangle is lmpar's workspace
+  const sdiag = tmpF64(n, true);
+  const work = [tmpF64(n), tmpF64(n), tmpF64(n)];
   let nfev = 1;
   let fnorm = problem.evaluate(x, fvec);
   let par = 0;
@@ -346,7 +349,7 @@ export function lmdif(problem: LmProblem, x0: ArrayLike<number>, opts: LmOptions
 
     let ratio = 0;
     do {
-      par = lmpar(n, r, ipvt, diag, qtf, delta, par, wa1, sdiag);
+      par = lmpar(n, r, ipvt, diag, qtf, delta, par, wa1, sdiag, work);
       for (let j = 0; j < n; j++) {
         wa1[j] = -wa1[j];
         wa2[j] = x[j] + wa1[j];
@@ -357,7 +360,10 @@ export function lmdif(problem: LmProblem, x0: ArrayLike<number>, opts: LmOptions
       const fnorm1 = problem.evaluate(wa2, wa4);
       nfev++;
       let actred = -1;
-      if (0.1 * fnorm1 < fnorm) actred = 1 - (fnorm1 / fnorm) ** 2;
+      if (0.1 * fnorm1 < fnorm) {
+        const t = fnorm1 / fnorm;
+        actred = 1 - t * t;
+      }
       for (let j = 0; j < n; j++) {
         wa3[j] = 0;
         const temp = wa1[ipvt[j]];
@@ -400,7 +406,7 @@ export function lmdif(problem: LmProblem, x0: ArrayLike<number>, opts: LmOptions
     if (info !== 0) break;
   }
   // R of the last factorisation, row-major upper triangle
-  const rOut = new Float64Array(n * n);
+  const rOut = tmpF64(n * n, true);
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) rOut[i * n + j] = r[j * n + i];
   return { x, info, nfev, fnorm, r: rOut, ipvt: new Int32Array(ipvt) };
 }

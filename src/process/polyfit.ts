@@ -4,6 +4,7 @@
  * energies stay well conditioned; coefficients are also returned in numpy's power basis.
  */
 import { XasInputError } from '../core/errors.js';
+import { tmpF64 } from './arena.js';
 import { lstsq } from './linalg.js';
 
 export interface Polynomial {
@@ -110,8 +111,18 @@ function normalEquationFit(
       r1 += t * yi;
       r2 += t2 * yi;
     }
-    pw.set([p0, p1, p2, p3, p4].slice(0, 2 * n - 1));
-    rhs.set([r0, r1, r2].slice(0, n));
+    pw[0] = p0;
+    rhs[0] = r0;
+    if (n >= 2) {
+      pw[1] = p1;
+      pw[2] = p2;
+      rhs[1] = r1;
+    }
+    if (n === 3) {
+      pw[3] = p3;
+      pw[4] = p4;
+      rhs[2] = r2;
+    }
   } else {
     for (let i = start; i < end; i++) {
       const t = (x[i] - center) / scale;
@@ -129,7 +140,7 @@ function normalEquationFit(
     }
   }
   // Cholesky of G[i][j] = pw[i + j]
-  const l = new Float64Array(n * n);
+  const l = tmpF64(n * n, true);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
       let s = pw[i + j];

@@ -6,18 +6,11 @@
  * Range defaults and the nnorm rule by range width follow 0.9.58 (see docs/conventions.md).
  */
 import { XasInputError } from '../core/errors.js';
-import {
-  countInRangeSorted,
-  derivative,
-  gradient,
-  indexNearestSorted,
-  indexOfSorted,
-  removeDups,
-  roundHalfEven,
-} from './array-utils.js';
+import { inScope, outCopy, outF64, tmpF64 } from './arena.js';
+import { countInRangeSorted, indexNearestSorted, indexOfSorted, roundHalfEven } from './array-utils.js';
 import { findE0Index } from './find-e0.js';
-import { polyfit, polyvalArray, powerCoefficients } from './polyfit.js';
-import { checkSpectrum, optNumber } from './validate.js';
+import { polyfit, polyval, polyvalArray, powerCoefficients } from './polyfit.js';
+import { checkedEnergies, optNumber } from './validate.js';
 
 export const MAX_NNORM = 5;
 
@@ -91,12 +84,19 @@ export function preEdge(
   mu: ArrayLike<number>,
   opts: PreEdgeOptions = {},
 ): PreEdgeResult {
-  checkSpectrum(energyEv, mu, 'preEdge');
-  const e = removeDups(energyEv);
+  return inScope(8 * 7 * (energyEv?.length ?? 0), () => runPreEdge(energyEv, mu, opts));
+}
+
+function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: PreEdgeOptions): PreEdgeResult {
+  const e = checkedEnergies(energyEv, mu, 'preEdge');
   const n = e.length;
   const emin = e[0];
   const emax = e[n - 1];
-  const dmude = derivative(e, mu);
+  // dμ/dE = np.gradient(μ)/np.gradient(E)
+  const dmude = outF64(n);
+  dmude[0] = (mu[1] - mu[0]) / (e[1] - e[0]);
+  dmude[n - 1] = (mu[n - 1] - mu[n - 2]) / (e[n - 1] - e[n - 2]);
+  for (let i = 1; i < n - 1; i++) dmude[i] = (mu[i + 1] - mu[i - 1]) / 2 / ((e[i + 1] - e[i - 1]) / 2);
 
   let e0In = optNumber(opts.e0, 'e0');
   if (e0In !== undefined && (e0In < e[1] || e0In > e[n - 2])) {
@@ -154,33 +154,32 @@ export function preEdge(
   const [a1, a2] = fitSlice(e, pre1 + e0, pre2 + e0);
   let omu: ArrayLike<number> = mu;
   if (nvict !== 0) {
-    const w = new Float64Array(n);
+    const w = tmpF64(n);
     for (let i = 0; i < n; i++) w[i] = mu[i] * e[i] ** nvict;
     omu = w;
   }
   const preFit = polyfit(e, omu, 1, a1, a2, 'pre-edge line (pre1, pre2)');
-  const preLine = new Float64Array(n);
+  const preLine = outF64(n);
   polyvalArray(preFit, e, preLine);
   if (nvict !== 0) for (let i = 0; i < n; i++) preLine[i] *= e[i] ** -nvict;
   const preCoefs = powerCoefficients(preFit);
 
-  // post-edge polynomial fitted to mu - pre_edge
+  // post-edge polynomial fitted to mu - pre_edge (only the fit slice is needed)
   const [b1, b2] = fitSlice(e, norm1 + e0, norm2 + e0);
-  const presub = new Float64Array(n);
-  for (let i = 0; i < n; i++) presub[i] = mu[i] - preLine[i];
   if (b2 - b1 < nnorm + 1) {
     throw new XasInputError(`preEdge: the post-edge fit slice holds ${b2 - b1} points for nnorm = ${nnorm}`, {
       field: 'norm1/norm2',
       expected: `at least ${nnorm + 1} points`,
     });
   }
+  const presub = tmpF64(n);
+  for (let i = b1; i < b2; i++) presub[i] = mu[i] - preLine[i];
   const postFit = polyfit(e, presub, nnorm, b1, b2, 'post-edge polynomial (norm1, norm2, nnorm)');
-  const postEdge = new Float64Array(n);
+  const postEdge = outF64(n);
   polyvalArray(postFit, e, postEdge);
-  for (let i = 0; i < n; i++) postEdge[i] += preLine[i];
 
   const stepIn = optNumber(opts.step, 'step');
-  let edgeStep = stepIn ?? postEdge[ie0] - preLine[ie0];
+  let edgeStep = stepIn ?? postEdge[ie0] + preLine[ie0] - preLine[ie0];
   edgeStep = Math.abs(edgeStep);
   if (!(edgeStep > 0) || !Number.isFinite(edgeStep)) {
     throw new XasInputError(`preEdge: the edge step is ${edgeStep}`, {
@@ -188,23 +187,27 @@ export function preEdge(
       expected: 'a non-zero edge step (check e0 and the pre/post-edge ranges)',
     });
   }
-  const norm = new Float64Array(n);
-  for (let i = 0; i < n; i++) norm[i] = (mu[i] - preLine[i]) / edgeStep;
+  const norm = outF64(n);
+  for (let i = 0; i < n; i++) {
+    const pl = preLine[i];
+    postEdge[i] += pl;
+    norm[i] = (mu[i] - pl) / edgeStep;
+  }
 
   // flattened spectrum: remove a polynomial of degree min(nnorm, 2) fitted to norm over the post-edge
   const makeFlat = opts.make_flat ?? true;
   let flat = norm;
   if (makeFlat && b2 - b1 > 4) {
     const flatFit = polyfit(e, norm, Math.min(nnorm, 2), b1, b2, 'flattening polynomial');
-    const curve = new Float64Array(n);
-    polyvalArray(flatFit, e, curve, ie0, n);
-    const ref = curve[ie0];
-    flat = new Float64Array(norm);
-    for (let i = ie0; i < n; i++) flat[i] = norm[i] - (curve[i] - ref);
+    const ref = polyval(flatFit, e[ie0]);
+    flat = outCopy(norm);
+    for (let i = ie0; i < n; i++) flat[i] = norm[i] - (polyval(flatFit, e[i]) - ref);
   }
-  const ge = gradient(e);
-  const d2mude = gradient(dmude);
-  for (let i = 0; i < n; i++) d2mude[i] /= ge[i];
+  // d²μ/dE² = np.gradient(dμ/dE)/np.gradient(E)
+  const d2mude = outF64(n);
+  d2mude[0] = (dmude[1] - dmude[0]) / (e[1] - e[0]);
+  d2mude[n - 1] = (dmude[n - 1] - dmude[n - 2]) / (e[n - 1] - e[n - 2]);
+  for (let i = 1; i < n - 1; i++) d2mude[i] = (dmude[i + 1] - dmude[i - 1]) / 2 / ((e[i + 1] - e[i - 1]) / 2);
 
   return {
     energyEv: e,

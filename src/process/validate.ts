@@ -3,6 +3,8 @@
  * expected, so bad input never turns into NaN output.
  */
 import { XasInputError } from '../core/errors.js';
+import { outF64 } from './arena.js';
+import { removeDups } from './array-utils.js';
 
 /** Checks an (energy, μ) pair: same length, at least `minPoints`, finite, energies non-decreasing. */
 export function checkSpectrum(
@@ -21,6 +23,50 @@ export function checkSpectrum(
     });
   }
   checkNonDecreasing(energyEv, `${fn}: energyEv`);
+}
+
+/**
+ * checkSpectrum followed by Larch's remove_dups (array-utils.ts) in one pass over the data: returns the
+ * de-duplicated energies. Any problem is reported by checkSpectrum itself (same messages).
+ */
+export function checkedEnergies(
+  energyEv: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  fn: string,
+  tiny = 1e-7,
+  frac = 1e-6,
+): Float64Array {
+  const n = energyEv?.length;
+  if (typeof n === 'number' && n >= 8 && mu?.length === n) {
+    const out = outF64(n);
+    let ok = true;
+    let prevIn = energyEv[0];
+    let prevOut = prevIn;
+    out[0] = prevIn;
+    if (!(typeof prevIn === 'number' && Number.isFinite(prevIn) && Number.isFinite(mu[0]))) ok = false;
+    for (let i = 1; ok && i < n; i++) {
+      const v = energyEv[i];
+      if (
+        !(typeof v === 'number' && Number.isFinite(v) && typeof mu[i] === 'number' && Number.isFinite(mu[i]))
+      ) {
+        ok = false;
+      } else if (v < prevIn) {
+        ok = false;
+      } else {
+        let o = v;
+        if (o - prevOut < tiny) o = prevOut + Math.max(tiny, frac * Math.abs(o - prevOut));
+        out[i] = o;
+        prevOut = o;
+        prevIn = v;
+      }
+    }
+    if (ok) {
+      if (Math.abs(out[n - 1] - out[n - 2]) < tiny) out[n - 1] = out[n - 2] + tiny;
+      return out;
+    }
+  }
+  checkSpectrum(energyEv, mu, fn);
+  return removeDups(energyEv, tiny, frac);
 }
 
 /** A finite numeric array with at least minPoints values. */

@@ -5,6 +5,7 @@
  * on the uniform grids k = kstep·m (χ(k) linearly interpolated onto it) and R = rstep·n.
  */
 import { XasInputError } from '../core/errors.js';
+import { inScope, outF64, tmpF64 } from './arena.js';
 import { linspace, maxOf, powInt, roundHalfEven, uniformGrid } from './array-utils.js';
 import { complexIfft, realFftHalf } from './fft.js';
 import { canonicalWindow, ftwindow } from './ftwindow.js';
@@ -82,10 +83,13 @@ export function resolveXftfParams(opts: XftfOptions = {}): XftfParams {
   };
 }
 
-/** numpy.interp: linear interpolation, constant beyond the ends. xp must be increasing. */
+/**
+ * numpy.interp: linear interpolation, constant beyond the ends. xp must be increasing. Inside an
+ * allocation scope (arena.ts) the result is a temporary.
+ */
 export function npInterp(x: ArrayLike<number>, xp: ArrayLike<number>, fp: ArrayLike<number>): Float64Array {
   const n = xp.length;
-  const out = new Float64Array(x.length);
+  const out = tmpF64(x.length);
   let j = 0;
   for (let i = 0; i < x.length; i++) {
     const xv = x[i];
@@ -116,14 +120,16 @@ export function npInterp(x: ArrayLike<number>, xp: ArrayLike<number>, fp: ArrayL
 /** Larch complex_phase: atan2 phase with jumps of π·round(|Δ|/π) removed. */
 export function complexPhase(re: ArrayLike<number>, im: ArrayLike<number>): Float64Array {
   const n = re.length;
-  const phase = new Float64Array(n);
-  for (let i = 0; i < n; i++) phase[i] = Math.atan2(im[i], re[i]);
-  const out = new Float64Array(phase);
+  const out = outF64(n);
+  let prev = n > 0 ? Math.atan2(im[0], re[0]) : 0;
+  if (n > 0) out[0] = prev;
   let cum = 0;
   for (let i = 1; i < n; i++) {
-    const d = (phase[i] - phase[i - 1]) / Math.PI;
+    const ph = Math.atan2(im[i], re[i]);
+    const d = (ph - prev) / Math.PI;
     cum += roundHalfEven(Math.abs(d)) * Math.sign(d);
-    out[i] -= Math.PI * cum;
+    out[i] = ph - Math.PI * cum;
+    prev = ph;
   }
   return out;
 }
@@ -154,27 +160,66 @@ export function xftfPrep(
   let onGrid = k.length >= npts;
   for (let i = 0; onGrid && i < npts; i++) onGrid = k[i] === kGrid[i];
   const chiGrid = onGrid ? chi : npInterp(kGrid.subarray(0, npts), k, chi);
-  const win = cachedWindow(kGrid, p);
+  const win = cachedWindow(kGrid.length, p);
   const cchi = new Float64Array(npts);
   for (let i = 0; i < npts; i++) cchi[i] = chiGrid[i] * powInt(kGrid[i], p.kweight);
   return { cchi, win: win.slice(0, npts) };
 }
 
-const windowCache = new Map<string, Float64Array>();
+interface WindowEntry {
+  n: number;
+  p: XftfParams;
+  w: Float64Array;
+}
+const windowCache: WindowEntry[] = [];
 
 /** The k window depends only on the grid length and the window parameters: computed once per set. */
-function cachedWindow(kGrid: Float64Array, p: XftfParams): Float64Array {
-  const key = `${kGrid.length}|${p.kstep}|${p.kmin}|${p.kmax}|${p.dk}|${p.dk2}|${p.window}`;
-  let w = windowCache.get(key);
-  if (!w) {
-    w = ftwindow(kGrid, { xmin: p.kmin, xmax: p.kmax, dx: p.dk, dx2: p.dk2, window: p.window });
-    windowCache.set(key, w);
-    if (windowCache.size > 64) windowCache.delete(windowCache.keys().next().value as string);
+function cachedWindow(kGridLength: number, p: XftfParams): Float64Array {
+  for (const e of windowCache) {
+    const q = e.p;
+    if (
+      e.n === kGridLength &&
+      q.kstep === p.kstep &&
+      q.kmin === p.kmin &&
+      q.kmax === p.kmax &&
+      q.dk === p.dk &&
+      q.dk2 === p.dk2 &&
+      q.window === p.window
+    )
+      return e.w;
   }
+  const w = ftwindow(uniformGrid(p.kstep, kGridLength), {
+    xmin: p.kmin,
+    xmax: p.kmax,
+    dx: p.dk,
+    dx2: p.dk2,
+    window: p.window,
+  });
+  windowCache.unshift({ n: kGridLength, p: { ...p }, w });
+  if (windowCache.length > 32) windowCache.pop();
   return w;
 }
 
 function checkK(k: ArrayLike<number>, chi: ArrayLike<number>, fn: string): void {
+  // one pass for valid input; the checks below name the problem otherwise
+  const n = k?.length;
+  if (
+    typeof n === 'number' &&
+    n >= 2 &&
+    chi?.length === n &&
+    Number.isFinite(k[0]) &&
+    Number.isFinite(chi[0])
+  ) {
+    let ok = true;
+    for (let i = 1; i < n; i++) {
+      const v = k[i];
+      if (!(Number.isFinite(v) && Number.isFinite(chi[i]) && v > k[i - 1])) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return;
+  }
   checkArray(k, `${fn}: k`, 2);
   checkArray(chi, `${fn}: chi`, 2);
   if (k.length !== chi.length) {
@@ -194,46 +239,54 @@ function checkK(k: ArrayLike<number>, chi: ArrayLike<number>, fn: string): void 
 
 /** Forward XAFS Fourier transform χ(k) → χ(R) (Larch xftf). */
 export function xftf(k: ArrayLike<number>, chi: ArrayLike<number>, opts: XftfOptions = {}): XftfResult {
+  return inScope(8 * 6 * 1024, () => runXftf(k, chi, opts));
+}
+
+function runXftf(k: ArrayLike<number>, chi: ArrayLike<number>, opts: XftfOptions): XftfResult {
   checkK(k, chi, 'xftf');
   const p = resolveXftfParams(opts);
-  if (!(p.kmin < maxOf(k))) {
-    throw new XasInputError(`xftf: kmin (${p.kmin}) is beyond the data (k ≤ ${maxOf(k)})`, {
+  const kmaxData = k[k.length - 1]; // k increases
+  if (!(p.kmin < kmaxData)) {
+    throw new XasInputError(`xftf: kmin (${p.kmin}) is beyond the data (k ≤ ${kmaxData})`, {
       field: 'kmin',
       expected: 'kmin below the highest k of chi',
     });
   }
-  const { cchi, win } = xftfPrep(k, chi, p);
-  if (cchi.length > p.nfft) {
-    throw new XasInputError(`xftf: ${cchi.length} k points do not fit nfft = ${p.nfft}`, {
+  // xftf_prep: k^w·χ on the uniform grid up to max(k), times the window on that grid
+  const npts = Math.trunc(1.01 + kmaxData / p.kstep);
+  const kMax = Math.max(kmaxData, p.kmax + p.dk2);
+  const win = cachedWindow(Math.trunc(1.01 + kMax / p.kstep), p);
+  let onGrid = k.length >= npts;
+  for (let i = 0; onGrid && i < npts; i++) onGrid = k[i] === p.kstep * i;
+  const chiGrid = onGrid ? chi : npInterp(uniformGrid(p.kstep, npts), k, chi);
+  if (npts > p.nfft) {
+    throw new XasInputError(`xftf: ${npts} k points do not fit nfft = ${p.nfft}`, {
       field: 'nfft',
       expected: 'a larger nfft or kstep',
     });
   }
-  for (let i = 0; i < cchi.length; i++) cchi[i] *= win[i];
+  const cchi = tmpF64(npts);
+  for (let i = 0; i < npts; i++) cchi[i] = chiGrid[i] * powInt(p.kstep * i, p.kweight) * win[i];
   const rstep = Math.PI / (p.kstep * p.nfft);
   const irmax = Math.trunc(Math.min(p.nfft / 2, 1.01 + p.rmax_out / rstep));
   // xftf_fast restricted to the R points kept
   const spec = realFftHalf(cchi, p.nfft, irmax);
   const f = p.kstep / SQRT_PI;
-  const chirRe = new Float64Array(irmax);
-  const chirIm = new Float64Array(irmax);
-  const chirMag = new Float64Array(irmax);
+  const chirRe = outF64(irmax);
+  const chirIm = outF64(irmax);
+  const chirMag = outF64(irmax);
+  const r = outF64(irmax);
   for (let i = 0; i < irmax; i++) {
+    r[i] = rstep * i;
     const re = f * spec[2 * i];
     const im = f * spec[2 * i + 1];
     chirRe[i] = re;
     chirIm[i] = im;
     chirMag[i] = Math.sqrt(re * re + im * im);
   }
-  return {
-    r: uniformGrid(rstep, irmax),
-    chirRe,
-    chirIm,
-    chirMag,
-    chirPha: complexPhase(chirRe, chirIm),
-    kwin: win.slice(0, Math.min(win.length, chi.length)),
-    params: p,
-  };
+  const kwin = outF64(Math.min(npts, chi.length));
+  kwin.set(win.subarray(0, kwin.length));
+  return { r, chirRe, chirIm, chirMag, chirPha: complexPhase(chirRe, chirIm), kwin, params: p };
 }
 
 export interface XftrOptions {
