@@ -1,16 +1,19 @@
 /**
  * Typed-array allocation for the reduction chain. V8 keeps the backing store of a typed array larger
- * than 64 bytes outside its heap, and each such allocation costs about a microsecond (plus system
- * time and garbage-collector work): with some 80 arrays per spectrum, allocation was the largest single
- * cost of pre_edge + autobk + xftf. Inside a scope (one top-level call such as processSpectrum):
- *  - results (arrays handed to the caller) are views carved out of a few large blocks owned by that
- *    call (outF64), so a result keeps its block alive and never changes afterwards;
+ * than 64 bytes outside its heap: each such allocation costs about a microsecond, and a zero-filled
+ * one of tens of kilobytes far more (page faults), which made allocation the largest single cost of
+ * pre_edge + autobk + xftf. Inside a scope (one top-level call such as processSpectrum):
+ *  - results (arrays handed to the caller) are views into a few blocks owned by that call, reserved
+ *    per stage at their exact size and not zero-filled (outF64: the caller writes every element), so
+ *    a result keeps its block alive and never changes afterwards;
  *  - temporaries (tmpF64) are views into one scratch buffer reused by every scope of the thread; their
  *    contents are unspecified and they must not outlive the scope (never return or cache them).
- * Outside a scope both fall back to ordinary fresh arrays, so every function stays safe to call alone.
+ * Outside a scope both fall back to ordinary fresh (zero-filled) arrays, so every function stays safe
+ * to call alone.
  */
 
-const BLOCK_BYTES = 1 << 16;
+/** Smallest block allocated when a stage asks for more than it reserved. */
+const GROWTH_BYTES = 1 << 14;
 
 interface Scope {
   block: ArrayBuffer;
@@ -22,11 +25,17 @@ let depth = 0;
 let scratch = new ArrayBuffer(1 << 18);
 let scratchTop = 0;
 
+/** An uninitialised block (no zero fill: every result element is written before it is read). */
+function block(bytes: number): ArrayBuffer {
+  const b = Buffer.allocUnsafeSlow(bytes);
+  return b.buffer as ArrayBuffer;
+}
+
 /**
- * Runs fn inside an allocation scope (nested calls share the outermost scope). sizeHint: expected
- * bytes of results, to size the first block.
+ * Runs fn inside an allocation scope (nested calls share the outermost scope). resultBytes: the bytes
+ * of results the first stage needs (more blocks are added as stages reserve or need them).
  */
-export function inScope<T>(sizeHint: number, fn: () => T): T {
+export function inScope<T>(resultBytes: number, fn: () => T): T {
   if (depth > 0) {
     depth++;
     try {
@@ -36,7 +45,7 @@ export function inScope<T>(sizeHint: number, fn: () => T): T {
     }
   }
   const outer = scope;
-  scope = { block: new ArrayBuffer(Math.max(BLOCK_BYTES, (sizeHint + 7) & ~7)), offset: 0 };
+  scope = { block: block(Math.max(64, (resultBytes + 7) & ~7)), offset: 0 };
   scratchTop = 0;
   depth = 1;
   try {
@@ -45,6 +54,14 @@ export function inScope<T>(sizeHint: number, fn: () => T): T {
     depth = 0;
     scope = outer;
   }
+}
+
+/** Makes room for `doubles` result values in one block (a stage calls this once, with its total). */
+export function reserveOut(doubles: number): void {
+  const s = scope;
+  if (!s || s.offset + 8 * doubles <= s.block.byteLength) return;
+  s.block = block(8 * doubles);
+  s.offset = 0;
 }
 
 /** Runs fn with plain allocations (for results that are cached beyond the current scope). */
@@ -64,7 +81,7 @@ export function outsideScope<T>(fn: () => T): T {
 function carve(bytes: number): [ArrayBuffer, number] {
   const s = scope as Scope;
   if (s.offset + bytes > s.block.byteLength) {
-    s.block = new ArrayBuffer(Math.max(BLOCK_BYTES, bytes));
+    s.block = block(Math.max(GROWTH_BYTES, bytes));
     s.offset = 0;
   }
   const at = s.offset;
@@ -72,18 +89,11 @@ function carve(bytes: number): [ArrayBuffer, number] {
   return [s.block, at];
 }
 
-/** A zero-filled Float64Array for a result. */
+/** A Float64Array for a result; inside a scope its contents are unspecified until written. */
 export function outF64(n: number): Float64Array {
   if (!scope) return new Float64Array(n);
   const [b, at] = carve(8 * n);
   return new Float64Array(b, at, n);
-}
-
-/** A zero-filled Int32Array for a result. */
-export function outI32(n: number): Int32Array {
-  if (!scope) return new Int32Array(n);
-  const [b, at] = carve(4 * n);
-  return new Int32Array(b, at, n);
 }
 
 /** A copy of values for a result. */

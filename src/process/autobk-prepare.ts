@@ -5,7 +5,7 @@
  * residual (see autobk-design.ts).
  */
 import { XasInputError } from '../core/errors.js';
-import { outF64, tmpF64 } from './arena.js';
+import { outF64, reserveOut, tmpF64 } from './arena.js';
 import { indexNearestSorted, indexOfSorted, powInt, removeDups } from './array-utils.js';
 import {
   type AutobkDesign,
@@ -43,7 +43,17 @@ export interface Prepared {
   fastPath: boolean;
 }
 
-const fitWindows = new Map<string, Float64Array>();
+interface FitWindowEntry {
+  n: number;
+  kstep: number;
+  kmin: number;
+  kmax: number;
+  dk: number;
+  win: string;
+  kweight: number;
+  w: Float64Array;
+}
+const fitWindows: FitWindowEntry[] = [];
 
 /** Ω(k)·k^kweight on the uniform grid; the same for every spectrum with the same k range and settings. */
 function fitWindow(
@@ -55,14 +65,23 @@ function fitWindow(
   kweight: number,
   kstep: number,
 ): Float64Array {
-  const key = `${kout.length}|${kstep}|${kmin}|${kmax}|${dk}|${win}|${kweight}`;
-  let w = fitWindows.get(key);
-  if (!w) {
-    w = ftwindow(kout, { xmin: kmin, xmax: kmax, window: win, dx: dk, dx2: dk });
-    for (let i = 0; i < kout.length; i++) w[i] *= powInt(kout[i], kweight);
-    fitWindows.set(key, w);
-    if (fitWindows.size > 64) fitWindows.delete(fitWindows.keys().next().value as string);
+  const n = kout.length;
+  for (const e of fitWindows) {
+    if (
+      e.n === n &&
+      e.kstep === kstep &&
+      e.kmin === kmin &&
+      e.kmax === kmax &&
+      e.dk === dk &&
+      e.win === win &&
+      e.kweight === kweight
+    )
+      return e.w;
   }
+  const w = ftwindow(kout, { xmin: kmin, xmax: kmax, window: win, dx: dk, dx2: dk });
+  for (let i = 0; i < n; i++) w[i] *= powInt(kout[i], kweight);
+  fitWindows.unshift({ n, kstep, kmin, kmax, dk, win, kweight, w });
+  if (fitWindows.length > 64) fitWindows.pop();
   return w;
 }
 
@@ -141,7 +160,10 @@ export function prepare(
       },
     );
   }
-  const kout = outF64(Math.trunc(1.01 + kmax / kstep));
+  const nkout = Math.trunc(1.01 + kmax / kstep);
+  // autobk's results: k, χ, δχ; bkg, chie, δbkg on the energy grid; knots and coefficients
+  reserveOut(3 * nkout + 3 * n + 2 * 128 + 4);
+  const kout = outF64(nkout);
   for (let i = 0; i < kout.length; i++) kout[i] = kstep * i;
   const iemax = Math.min(n, 2 + indexOfSorted(e, e0 + (kmax * kmax) / ETOK)) - 1;
   const ftwin = fitWindow(kout, kmin, kmax, dk, win, kweight, kstep);

@@ -25,7 +25,7 @@ export function autobk(
   mu: ArrayLike<number>,
   opts: AutobkOptions = {},
 ): AutobkResult {
-  return inScope(8 * 8 * (energyEv?.length ?? 0), () => autobkDeduped(energyEv, mu, opts));
+  return inScope(0, () => autobkDeduped(energyEv, mu, opts));
 }
 
 /** autobk for the chain: energyDedup is remove_dups(energyEv), already checked with mu by pre_edge. */
@@ -71,6 +71,7 @@ export function autobkDeduped(
   if (fit.deltaChi && fit.deltaBkgSeg) {
     result.deltaChi = fit.deltaChi;
     const deltaBkg = outF64(bkg.length);
+    deltaBkg.fill(0);
     deltaBkg.set(fit.deltaBkgSeg, pr.ie0);
     result.deltaBkg = deltaBkg;
   }

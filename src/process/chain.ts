@@ -43,7 +43,8 @@ export function processSpectrum(
   params: ProcessParams = {},
 ): ProcessResult {
   // all result arrays of one spectrum share a few blocks (arena.ts)
-  return inScope(8 * 24 * (energyEv?.length ?? 0), () => runChain(energyEv, mu, params));
+  // pre_edge's seven arrays and the copy of μ; autobk and xftf reserve their own
+  return inScope(8 * 8 * (energyEv?.length ?? 0), () => runChain(energyEv, mu, params));
 }
 
 function runChain(energyEv: ArrayLike<number>, mu: ArrayLike<number>, params: ProcessParams): ProcessResult {

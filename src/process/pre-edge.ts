@@ -92,11 +92,12 @@ function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: Pr
   const n = e.length;
   const emin = e[0];
   const emax = e[n - 1];
-  // dμ/dE = np.gradient(μ)/np.gradient(E)
+  // dμ/dE = np.gradient(μ)/np.gradient(E); inside, both central differences are halved, and
+  // (a/2)/(b/2) is exactly a/b in floating point (halving is exact), so one division does
   const dmude = outF64(n);
   dmude[0] = (mu[1] - mu[0]) / (e[1] - e[0]);
   dmude[n - 1] = (mu[n - 1] - mu[n - 2]) / (e[n - 1] - e[n - 2]);
-  for (let i = 1; i < n - 1; i++) dmude[i] = (mu[i + 1] - mu[i - 1]) / 2 / ((e[i + 1] - e[i - 1]) / 2);
+  for (let i = 1; i < n - 1; i++) dmude[i] = (mu[i + 1] - mu[i - 1]) / (e[i + 1] - e[i - 1]);
 
   let e0In = optNumber(opts.e0, 'e0');
   if (e0In !== undefined && (e0In < e[1] || e0In > e[n - 2])) {
@@ -207,7 +208,7 @@ function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: Pr
   const d2mude = outF64(n);
   d2mude[0] = (dmude[1] - dmude[0]) / (e[1] - e[0]);
   d2mude[n - 1] = (dmude[n - 1] - dmude[n - 2]) / (e[n - 1] - e[n - 2]);
-  for (let i = 1; i < n - 1; i++) d2mude[i] = (dmude[i + 1] - dmude[i - 1]) / 2 / ((e[i + 1] - e[i - 1]) / 2);
+  for (let i = 1; i < n - 1; i++) d2mude[i] = (dmude[i + 1] - dmude[i - 1]) / (e[i + 1] - e[i - 1]);
 
   return {
     energyEv: e,

@@ -55,6 +55,8 @@ interface Exports {
     work: Ptr,
   ): number;
   autobk_fit(ip: Ptr, fp: Ptr): number;
+  xftf_finish(spec: Ptr, keep: number, f: number, re: Ptr, im: Ptr, mag: Ptr, pha: Ptr): void;
+  atan2_many(y: Ptr, x: Ptr, n: number, out: Ptr): void;
 }
 
 /** Inputs of the single-call AUTOBK fit (autobk-fit-wasm.ts). */
@@ -164,6 +166,18 @@ export interface ProcessWasm {
   ): AutobkLmResult;
   /** The whole AUTOBK fit of one spectrum (wasm/autobk_fit.c). */
   autobkFit(input: AutobkFitInput): AutobkFitOutput;
+  /**
+   * xftf's transform of the weighted, windowed χ: f·DFT for R points 0 … keep−1 (real and imaginary
+   * parts, magnitude and Larch's unwrapped phase), as result arrays of the current scope.
+   */
+  xftfTransform(
+    x: ArrayLike<number>,
+    nfft: number,
+    keep: number,
+    f: number,
+  ): { re: Float64Array; im: Float64Array; mag: Float64Array; pha: Float64Array };
+  /** Math.atan2 of the module (within 2 units in the last place; tests). */
+  atan2(y: ArrayLike<number>, x: ArrayLike<number>): Float64Array;
 }
 
 const SQRT_PI = Math.sqrt(Math.PI);
@@ -295,6 +309,46 @@ class WasmProcess implements ProcessWasm {
     this.f64.set(x as ArrayLike<number>, xP >> 3);
     this.ex.rfft_half(xP, npts, nfft, cs, rev, zP, outP, keep);
     return copyOut(this.f64, outP >> 3, 2 * keep);
+  }
+
+  xftfTransform(
+    x: ArrayLike<number>,
+    nfft: number,
+    keep: number,
+    f: number,
+  ): { re: Float64Array; im: Float64Array; mag: Float64Array; pha: Float64Array } {
+    const { cs, rev } = this.table(nfft);
+    this.reset();
+    const npts = x.length;
+    const xP = this.alloc(8 * npts);
+    const zP = this.alloc(8 * nfft);
+    const specP = this.alloc(16 * keep);
+    const outP = this.alloc(32 * keep);
+    this.views();
+    const f64 = this.f64;
+    f64.set(x, xP >> 3);
+    this.ex.rfft_half(xP, npts, nfft, cs, rev, zP, specP, keep);
+    this.ex.xftf_finish(specP, keep, f, outP, outP + 8 * keep, outP + 16 * keep, outP + 24 * keep);
+    const o = outP >> 3;
+    const part = (i: number) => {
+      const a = outF64(keep);
+      a.set(f64.subarray(o + i * keep, o + (i + 1) * keep));
+      return a;
+    };
+    return { re: part(0), im: part(1), mag: part(2), pha: part(3) };
+  }
+
+  atan2(y: ArrayLike<number>, x: ArrayLike<number>): Float64Array {
+    const n = y.length;
+    this.reset();
+    const yP = this.alloc(8 * n);
+    const xP = this.alloc(8 * n);
+    const oP = this.alloc(8 * n);
+    this.views();
+    this.f64.set(y, yP >> 3);
+    this.f64.set(x, xP >> 3);
+    this.ex.atan2_many(yP, xP, n, oP);
+    return copyOut(this.f64, oP >> 3, n);
   }
 
   splineAt(x: ArrayLike<number>, y: ArrayLike<number>, xs: ArrayLike<number>): Float64Array | number {

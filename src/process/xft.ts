@@ -5,11 +5,12 @@
  * on the uniform grids k = kstep·m (χ(k) linearly interpolated onto it) and R = rstep·n.
  */
 import { XasInputError } from '../core/errors.js';
-import { inScope, outF64, tmpF64 } from './arena.js';
+import { inScope, outF64, reserveOut, tmpF64 } from './arena.js';
 import { linspace, maxOf, powInt, roundHalfEven, uniformGrid } from './array-utils.js';
 import { complexIfft, realFftHalf } from './fft.js';
 import { canonicalWindow, ftwindow } from './ftwindow.js';
 import { checkArray, checkNumber, optNumber } from './validate.js';
+import { processWasm } from './wasm-kernels.js';
 
 const SQRT_PI = Math.sqrt(Math.PI);
 
@@ -239,7 +240,7 @@ function checkK(k: ArrayLike<number>, chi: ArrayLike<number>, fn: string): void 
 
 /** Forward XAFS Fourier transform χ(k) → χ(R) (Larch xftf). */
 export function xftf(k: ArrayLike<number>, chi: ArrayLike<number>, opts: XftfOptions = {}): XftfResult {
-  return inScope(8 * 6 * 1024, () => runXftf(k, chi, opts));
+  return inScope(0, () => runXftf(k, chi, opts));
 }
 
 function runXftf(k: ArrayLike<number>, chi: ArrayLike<number>, opts: XftfOptions): XftfResult {
@@ -269,23 +270,29 @@ function runXftf(k: ArrayLike<number>, chi: ArrayLike<number>, opts: XftfOptions
   for (let i = 0; i < npts; i++) cchi[i] = chiGrid[i] * powInt(p.kstep * i, p.kweight) * win[i];
   const rstep = Math.PI / (p.kstep * p.nfft);
   const irmax = Math.trunc(Math.min(p.nfft / 2, 1.01 + p.rmax_out / rstep));
-  // xftf_fast restricted to the R points kept
-  const spec = realFftHalf(cchi, p.nfft, irmax);
   const f = p.kstep / SQRT_PI;
+  reserveOut(5 * irmax + Math.min(npts, chi.length));
+  const r = outF64(irmax);
+  for (let i = 0; i < irmax; i++) r[i] = rstep * i;
+  const kwin = outF64(Math.min(npts, chi.length));
+  kwin.set(win.subarray(0, kwin.length));
+  // xftf_fast restricted to the R points kept
+  const wasm = processWasm();
+  if (wasm && (p.nfft & (p.nfft - 1)) === 0 && p.nfft >= 4) {
+    const t = wasm.xftfTransform(cchi, p.nfft, irmax, f);
+    return { r, chirRe: t.re, chirIm: t.im, chirMag: t.mag, chirPha: t.pha, kwin, params: p };
+  }
+  const spec = realFftHalf(cchi, p.nfft, irmax);
   const chirRe = outF64(irmax);
   const chirIm = outF64(irmax);
   const chirMag = outF64(irmax);
-  const r = outF64(irmax);
   for (let i = 0; i < irmax; i++) {
-    r[i] = rstep * i;
     const re = f * spec[2 * i];
     const im = f * spec[2 * i + 1];
     chirRe[i] = re;
     chirIm[i] = im;
     chirMag[i] = Math.sqrt(re * re + im * im);
   }
-  const kwin = outF64(Math.min(npts, chi.length));
-  kwin.set(win.subarray(0, kwin.length));
   return { r, chirRe, chirIm, chirMag, chirPha: complexPhase(chirRe, chirIm), kwin, params: p };
 }
 

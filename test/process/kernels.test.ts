@@ -13,7 +13,7 @@ import { autobkProblem, larchStartCoefs } from '../../src/process/autobk-prepare
 import { realFftHalf } from '../../src/process/fft.js';
 import { larchNamedOutput, preEdge, processSpectrum, xftf } from '../../src/process/index.js';
 import { PROCESS_WASM_BASE64 } from '../../src/process/wasm-binary.js';
-import { processKernelsName, useProcessKernels } from '../../src/process/wasm-kernels.js';
+import { processKernelsName, processWasm, useProcessKernels } from '../../src/process/wasm-kernels.js';
 import { type Fx, loadLarchFixture, maxAbs, maxAbsDiff } from './larch-fixture.js';
 
 const fx = loadLarchFixture();
@@ -134,6 +134,49 @@ describe('WebAssembly kernels against the TypeScript twins', { skip: !wasmAvaila
           );
         }
       }
+    }
+  });
+
+  it("the module's atan2 is within 2 units in the last place of Math.atan2, special values exact", () => {
+    useProcessKernels('wasm');
+    const wasm = processWasm();
+    assert.ok(wasm);
+    const specials = [
+      0,
+      -0,
+      1,
+      -1,
+      1e-300,
+      -2.5,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+    ];
+    const ys: number[] = [];
+    const xs: number[] = [];
+    for (const a of specials) for (const b of specials) ys.push(a), xs.push(b);
+    let seed = 12345;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let i = 0; i < 20000; i++) {
+      ys.push((rand() < 0.5 ? -1 : 1) * rand() * 10 ** (12 * rand() - 6));
+      xs.push((rand() < 0.5 ? -1 : 1) * rand() * 10 ** (12 * rand() - 6));
+    }
+    const got = wasm.atan2(ys, xs);
+    const ulp = (v: number) => {
+      const a = new Float64Array([Math.abs(v)]);
+      const u = new BigInt64Array(a.buffer);
+      u[0] += 1n;
+      return a[0] - Math.abs(v);
+    };
+    for (let i = 0; i < ys.length; i++) {
+      const ref = Math.atan2(ys[i], xs[i]);
+      const special = [ys[i], xs[i]].some((v) => v === 0 || !Number.isFinite(v));
+      if (special) assert.ok(Object.is(got[i], ref), `atan2(${ys[i]}, ${xs[i]}): ${got[i]} vs ${ref}`);
+      else
+        assert.ok(Math.abs(got[i] - ref) <= 2 * ulp(ref), `atan2(${ys[i]}, ${xs[i]}): ${got[i]} vs ${ref}`);
     }
   });
 
