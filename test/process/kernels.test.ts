@@ -154,7 +154,12 @@ describe('WebAssembly kernels against the TypeScript twins', { skip: !wasmAvaila
     ];
     const ys: number[] = [];
     const xs: number[] = [];
-    for (const a of specials) for (const b of specials) ys.push(a), xs.push(b);
+    for (const a of specials) {
+      for (const b of specials) {
+        ys.push(a);
+        xs.push(b);
+      }
+    }
     let seed = 12345;
     const rand = () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
