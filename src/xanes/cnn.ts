@@ -1,23 +1,27 @@
 /**
  * The XANES composition network: a 1D ResNet (He et al. 2016 basic blocks, via the nn core) on the
  * normalised spectrum sampled on a fixed E − E0 grid (E0 = the tabulated edge energy of the
- * library), with one output per reference. Head 'dirichlet': Dirichlet concentrations (fractions sum
- * to one by construction, trained with the Dirichlet negative log-likelihood); head 'gaussian': a mean
- * and a variance per fraction (Gaussian NLL), the means projected onto the simplex. A deep ensemble
- * of differently seeded members (Lakshminarayanan et al. 2017) adds the spread between members to
- * the predicted noise. The bundle on disk is a directory: model.xnn (nn core format) + meta.json
- * (labels, grid, training set recipe and seeds, interval calibration, validation metrics).
+ * library), its flattened features joined with the spectrum itself (a wide-and-deep skip: the
+ * dense layers see the raw points as well as the convolutional features, which keeps the energy
+ * positions that global pooling would lose), two dense layers, and one output per reference in two
+ * heads: 'fractions' (mean, squared error; projected onto the simplex so the fractions sum to one)
+ * and 'dirichlet' (Dirichlet concentrations trained with the Dirichlet negative log-likelihood: the
+ * predicted variance of each fraction). Squared error trains the means far better than the Dirichlet
+ * likelihood alone on sparse compositions (measured: docs/xanes.md). A deep ensemble of differently
+ * seeded members (Lakshminarayanan et al. 2017) adds the spread between members to the predicted
+ * variance. The bundle on disk is a directory: model.xnn (nn core format) + meta.json (labels, grid,
+ * training set recipe and seeds, interval calibration, validation metrics).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJson, writeFileAtomic } from '../core/atomic-write.js';
 import { XasInputError } from '../core/errors.js';
-import { type HeadSpec, type ModelSpec, NnModel, resnet1dSpec } from '../nn/index.js';
+import { type HeadSpec, type LayerSpec, type ModelSpec, NnModel, resBlock1d } from '../nn/index.js';
 import { type CalibratedInterval, calibratedIntervals, type IntervalCalibration } from './calibration.js';
 import { interpCubic } from './interp.js';
 import type { SyntheticConfig } from './synthetic-config.js';
 
-export type CnnHead = 'dirichlet' | 'gaussian';
+export type CnnHead = 'mse+dirichlet' | 'dirichlet';
 
 export interface XanesCnnMeta {
   format: 'xasflow-xanes-cnn';
@@ -45,24 +49,38 @@ export interface XanesCnnMeta {
   library?: string;
 }
 
-export function xanesCnnSpec(points: number, nrefs: number, head: CnnHead, width = 16): ModelSpec {
-  const heads: HeadSpec[] = [
-    { name: 'fractions', units: nrefs, loss: head === 'dirichlet' ? 'dirichlet_nll' : 'gaussian_nll' },
+export function xanesCnnSpec(
+  points: number,
+  nrefs: number,
+  head: CnnHead,
+  width = 16,
+  dirichletWeight = 1e-4,
+): ModelSpec {
+  const heads: HeadSpec[] =
+    head === 'dirichlet'
+      ? [{ name: 'dirichlet', units: nrefs, loss: 'dirichlet_nll' }]
+      : [
+          { name: 'fractions', units: nrefs, loss: 'mse' },
+          { name: 'dirichlet', units: nrefs, loss: 'dirichlet_nll', weight: dirichletWeight },
+        ];
+  const trunk: LayerSpec[] = [
+    { type: 'conv1d', filters: width, kernelSize: 7, padding: 3, bias: false },
+    { type: 'batchnorm' },
+    { type: 'relu' },
+    resBlock1d(width, { inChannels: width, kernelSize: 5 }),
+    resBlock1d(2 * width, { inChannels: width, kernelSize: 5, stride: 2 }),
+    resBlock1d(2 * width, { inChannels: 2 * width, kernelSize: 5, stride: 2 }),
+    { type: 'flatten' },
   ];
-  return resnet1dSpec({
-    length: points,
-    stem: { filters: width, kernelSize: 7 },
-    blocks: [
-      { filters: width },
-      { filters: 2 * width, stride: 2 },
-      { filters: 2 * width },
-      { filters: 4 * width, stride: 2 },
-      { filters: 4 * width },
+  return {
+    input: { length: points, channels: 1 },
+    layers: [
+      { type: 'concat', branches: [trunk, [{ type: 'flatten' }]] },
+      { type: 'dense', units: 128, activation: 'relu' },
+      { type: 'dense', units: 128, activation: 'relu' },
     ],
-    kernelSize: 5,
-    dense: [128],
     heads,
-  });
+  };
 }
 
 export interface CnnPrediction {
@@ -116,11 +134,19 @@ export class XanesCnn {
 
   predict(x: Float32Array): CnnPrediction {
     const k = this.meta.labels.length;
-    const p = this.model.predict(x, { batchSize: 256 }).fractions;
-    const n = p.n;
-    const mean = Float64Array.from(p.mean);
-    if (this.meta.head === 'gaussian') toSimplex(mean, n, k);
-    return { n, k, mean, std: Float64Array.from(p.std), spread: Float64Array.from(p.spread) };
+    const out = this.model.predict(x, { batchSize: 256 });
+    const d = out.dirichlet;
+    const f = out.fractions ?? d;
+    const n = f.n;
+    const mean = Float64Array.from(f.mean);
+    if (out.fractions) toSimplex(mean, n, k);
+    // variance: the Dirichlet's (aleatoric) plus the spread of the members' means (epistemic)
+    const std = new Float64Array(n * k);
+    for (let i = 0; i < n * k; i++) {
+      const al = d.aleatoric ? d.aleatoric[i] : 0;
+      std[i] = Math.sqrt(f.spread[i] * f.spread[i] + al * al);
+    }
+    return { n, k, mean, std, spread: Float64Array.from(f.spread) };
   }
 
   /** Calibrated intervals of each fraction of row r (null without a calibration). */
@@ -156,7 +182,7 @@ export class XanesCnn {
       });
     }
     const model = NnModel.load(join(dir, 'model.xnn'));
-    const units = model.spec.heads[0]?.units;
+    const units = model.spec.heads.find((h) => h.name === 'dirichlet')?.units;
     if (units !== meta.labels.length) {
       throw new XasInputError(`the network has ${units} outputs for ${meta.labels.length} labels`, {
         file: dir,

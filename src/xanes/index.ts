@@ -3,6 +3,8 @@
 export { autocorrTime } from './autocorr.js';
 export * from './calibration.js';
 export * from './cnn.js';
+export { type ComparisonRow, compareMethods } from './compare.js';
+export * from './edge-jump.js';
 export { buildFitMatrix, type Curve, type FitMatrix, type FitRangeOptions } from './fit-matrix.js';
 export * from './inputs.js';
 export * from './lcf.js';
@@ -10,6 +12,7 @@ export { type FitAllOptions, lincomboFitAll, lincomboFitBatch } from './lcf-fita
 export * from './library.js';
 export * from './library-file.js';
 export { type EnsembleOptions, type EnsembleResult, sampleEnsemble } from './mcmc.js';
+export * from './mcr-als.js';
 export * from './pca.js';
 export * from './plots.js';
 export * from './posterior.js';

@@ -8,7 +8,8 @@
  */
 import { XasInputError } from '../core/errors.js';
 import { buildFitMatrix, type Curve, type FitMatrix } from './fit-matrix.js';
-import { type LcfOptions, type LcfResult, lincomboFitMatrix } from './lcf.js';
+import { type LcfOptions, type LcfResult, lincomboFitMatrix, resolveBounds, solveWeights } from './lcf.js';
+import { checkConditioning } from './reference-rank.js';
 
 export interface FitAllOptions extends LcfOptions {
   /** Largest number of components per fit (default: all references). */
@@ -66,8 +67,13 @@ export function lincomboFitAll(unknown: Curve, refs: Curve[], opts: FitAllOption
   }
   let total = 0;
   for (let k = maxK; k >= minK; k--) total += binomial(n, k);
-  const out: LcfResult[] = [];
+  const sumToOne = opts.sumToOne ?? true;
+  const shifted = (opts.e0Shift ?? 'none') !== 'none';
+  // rank every combination by its exact (bounded) least-squares χ², then fit the kept ones in full
+  const ranked: { pick: number[]; redchi: number; rfactor: number; order: number }[] = [];
   let done = 0;
+  let ysq = 0;
+  for (let i = 0; i < m.npts; i++) ysq += m.y[i] * m.y[i];
   for (let k = maxK; k >= minK; k--) {
     for (const pick of combinations(n, k)) {
       const sub = subMatrix(m, pick);
@@ -77,13 +83,18 @@ export function lincomboFitAll(unknown: Curve, refs: Curve[], opts: FitAllOption
         maxWeights: perReference(opts.maxWeights, pick),
       };
       try {
-        out.push(
-          lincomboFitMatrix(
+        if (shifted) {
+          const r = lincomboFitMatrix(
             sub,
             o,
             pick.map((j) => refs[j]),
-          ),
-        );
+          );
+          ranked.push({ pick, redchi: r.redchi, rfactor: r.rfactor, order: ranked.length });
+        } else {
+          const sol = solveWeights(sub, resolveBounds(k, o));
+          const nfree = m.npts - (k - (sumToOne ? 1 : 0));
+          ranked.push({ pick, redchi: sol.chisqr / nfree, rfactor: sol.chisqr / ysq, order: ranked.length });
+        }
       } catch (e) {
         // a dependent subset cannot be fitted; Larch would return a meaningless fit for it
         if (!(e instanceof Error && /singular|linearly dependent/.test(e.message))) throw e;
@@ -92,10 +103,24 @@ export function lincomboFitAll(unknown: Curve, refs: Curve[], opts: FitAllOption
       opts.onProgress?.(done, total);
     }
   }
-  const key = opts.rankBy === 'rfactor' ? (r: LcfResult) => r.rfactor : (r: LcfResult) => r.redchi;
-  const sorted = out.map((r, i) => ({ r, i })).sort((a, b) => key(a.r) - key(b.r) || a.i - b.i);
-  const best = sorted.map((s) => s.r);
-  return opts.keep !== undefined ? best.slice(0, opts.keep) : best;
+  const key =
+    opts.rankBy === 'rfactor'
+      ? (r: (typeof ranked)[number]) => r.rfactor
+      : (r: (typeof ranked)[number]) => r.redchi;
+  ranked.sort((a, b) => key(a) - key(b) || a.order - b.order);
+  const kept = opts.keep !== undefined ? ranked.slice(0, opts.keep) : ranked;
+  return kept.map(({ pick }) => {
+    const o: LcfOptions = {
+      ...opts,
+      minWeights: perReference(opts.minWeights, pick),
+      maxWeights: perReference(opts.maxWeights, pick),
+    };
+    return lincomboFitMatrix(
+      subMatrix(m, pick),
+      o,
+      pick.map((j) => refs[j]),
+    );
+  });
 }
 
 /**
@@ -103,16 +128,17 @@ export function lincomboFitAll(unknown: Curve, refs: Curve[], opts: FitAllOption
  * energies share one interpolated reference matrix.
  */
 export function lincomboFitBatch(spectra: Curve[], refs: Curve[], opts: LcfOptions = {}): LcfResult[] {
-  let cache: { energy: Float64Array; m: FitMatrix } | null = null;
+  let cache: { energy: Float64Array; m: FitMatrix; conditioning: string[] } | null = null;
   const same = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((v, i) => v === b[i]);
   return spectra.map((s) => {
-    if (!cache || !same(cache.energy, s.energyEv) || (opts.e0Shift ?? 'none') !== 'none') {
-      cache = { energy: s.energyEv, m: buildFitMatrix(s, refs, opts) };
-      return lincomboFitMatrix(cache.m, opts, refs);
+    if (!cache || !same(cache.energy, s.energyEv)) {
+      const m = buildFitMatrix(s, refs, opts);
+      cache = { energy: s.energyEv, m, conditioning: checkConditioning(m, opts.sumToOne ?? true) };
+      return lincomboFitMatrix(m, opts, refs, cache.conditioning);
     }
     const base = cache.m;
-    const [i0] = [s.energyEv.indexOf(base.x[0])];
+    const i0 = s.energyEv.indexOf(base.x[0]);
     const y = s.y.slice(i0, i0 + base.npts);
-    return lincomboFitMatrix({ ...base, y, warnings: [...base.warnings] }, opts, refs);
+    return lincomboFitMatrix({ ...base, y }, opts, refs, cache.conditioning);
   });
 }

@@ -139,12 +139,18 @@ export function lincomboFit(unknown: Curve, refs: Curve[], opts: LcfOptions = {}
 }
 
 /** lincomboFit on a prepared fit matrix (refs are needed only for per-reference shifts). */
-export function lincomboFitMatrix(m: FitMatrix, opts: LcfOptions = {}, refs?: Curve[]): LcfResult {
+export function lincomboFitMatrix(
+  m: FitMatrix,
+  opts: LcfOptions = {},
+  refs?: Curve[],
+  conditioning?: string[],
+): LcfResult {
   const n = m.ncomps;
   const sumToOne = opts.sumToOne ?? true;
   const b = resolveBounds(n, opts);
   const mode = opts.e0Shift ?? 'none';
-  const warnings = [...m.warnings, ...checkConditioning(m, sumToOne)];
+  // the conditioning of a reference set is checked once per matrix (batch mode passes it in)
+  const warnings = [...m.warnings, ...(conditioning ?? checkConditioning(m, sumToOne))];
   const weightsLstsq = lstsqWeights(m);
   const maxShift = opts.maxShiftEv ?? 5;
   let weights: Float64Array;

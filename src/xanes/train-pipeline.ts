@@ -101,21 +101,21 @@ export async function trainXanesCnn(
   const train = gen.generate(o.trainSpectra, o.seed);
   const cal = gen.generate(o.calibrationSpectra, o.seed + 1);
   const val = gen.generate(o.validationSpectra, o.seed + 2);
-  const head = o.head ?? 'gaussian';
+  const head = o.head ?? 'mse+dirichlet';
   const spec = xanesCnnSpec(o.config.grid.points, lib.references.length, head, o.width ?? 16);
   const model = new NnModel(spec);
   o.onStage?.(`training ${o.members} members (${model.parameterCount} parameters each)`);
   await model.fit(
     train.x,
-    { fractions: train.y },
+    head === 'dirichlet' ? { dirichlet: train.y } : { fractions: train.y, dirichlet: train.y },
     {
       seed: o.seed,
       members: o.members,
       epochs: o.epochs,
       batchSize: o.batchSize ?? 64,
-      optimizer: { lr: o.learningRate ?? 2e-3 },
+      optimizer: { lr: o.learningRate ?? 1e-3 },
       schedule: { type: 'cosine', tMax: o.epochs },
-      earlyStopping: o.patience ? { patience: o.patience } : false,
+      earlyStopping: o.patience ? { patience: o.patience, restoreBest: true } : false,
       validationFraction: 0.1,
       normalize: { input: 'feature', targets: 'none' },
       workers: o.workers,

@@ -16,6 +16,7 @@ import { type E0ShiftMode, lincomboFit } from '../../xanes/lcf.js';
 import { lincomboFitAll } from '../../xanes/lcf-fitall.js';
 import { ARRAY_NAMES, type ArrayName, type XanesLibrary } from '../../xanes/library.js';
 import { loadLibrary, saveLibrary } from '../../xanes/library-file.js';
+import { mcrAls } from '../../xanes/mcr-als.js';
 import { pcaTrain, targetTransform } from '../../xanes/pca.js';
 import { type Chart, lcfCharts, predictCharts } from '../../xanes/plots.js';
 import { type ExpectedComposition, predictComposition } from '../../xanes/predict.js';
@@ -212,6 +213,7 @@ function registerPca(xanes: Command): void {
     .option('--targets <files...>', 'candidate references for target transformation')
     .option('--ncomps <n>', 'components used for target transformation (default: IND minimum)')
     .option('--normalized', 'the files hold normalised μ(E) already')
+    .option('--mcr <n>', 'also resolve the series into n components by MCR-ALS (closure, non-negativity)')
     .option('--json <file>', 'write the result as JSON')
     .option('--plot <prefix>', 'write component and target plots (PNG + SVG)')
     .action(async (files: string[], o) => {
@@ -242,7 +244,31 @@ function registerPca(xanes: Command): void {
         say(
           `  target ${t.label}: χ² ${t.chiSquare.toPrecision(4)}, R ${t.rfactor.toExponential(2)}, scale ${t.scale.toFixed(4)}`,
         );
-      if (o.json) writeFileAtomic(o.json, `${toJson(pcaJson(model, tt), 1)}\n`);
+      const nmcr = int(o.mcr, 'mcr', 1);
+      const mcr = nmcr ? mcrAls(model.ydat, { components: nmcr }) : null;
+      if (mcr) {
+        say(
+          `MCR-ALS, ${nmcr} components: lack of fit ${mcr.lackOfFitPercent.toFixed(3)} % after ${mcr.iterations} iterations${mcr.converged ? '' : ' (not converged)'}`,
+        );
+        model.labels.forEach((l, i) => {
+          say(`  ${l.padEnd(30)} ${Array.from(mcr.concentrations[i], (v) => v.toFixed(3)).join('  ')}`);
+        });
+      }
+      if (o.json) {
+        const mcrDoc = mcr
+          ? {
+              components: nmcr,
+              lackOfFitPercent: mcr.lackOfFitPercent,
+              iterations: mcr.iterations,
+              converged: mcr.converged,
+              concentrations: Object.fromEntries(
+                model.labels.map((l, i) => [l, Array.from(mcr.concentrations[i])]),
+              ),
+              spectra: mcr.spectra,
+            }
+          : null;
+        writeFileAtomic(o.json, `${toJson({ ...pcaJson(model, tt), mcr: mcrDoc }, 1)}\n`);
+      }
       if (o.plot) {
         const comps: Chart = {
           title: 'PCA components',
@@ -298,7 +324,11 @@ function registerTrain(xanes: Command): void {
     .option('--validation <n>', 'validation spectra', '2000')
     .option('--members <n>', 'ensemble members', '5')
     .option('--epochs <n>', 'epochs', '30')
-    .option('--head <kind>', 'dirichlet or gaussian', 'gaussian')
+    .option(
+      '--head <kind>',
+      "'mse+dirichlet' (means by squared error, variances by a Dirichlet head) or 'dirichlet'",
+      'mse+dirichlet',
+    )
     .option('--width <n>', 'channels of the first block', '16')
     .option('--seed <n>', 'seed', '1')
     .option('--workers <n>', 'worker threads')
@@ -317,7 +347,7 @@ function registerTrain(xanes: Command): void {
           seed: int(o.seed, 'seed', 0) as number,
           members: int(o.members, 'members', 1) as number,
           epochs: int(o.epochs, 'epochs', 1) as number,
-          head: o.head === 'dirichlet' ? 'dirichlet' : 'gaussian',
+          head: o.head === 'dirichlet' ? 'dirichlet' : 'mse+dirichlet',
           width: int(o.width, 'width', 2),
           workers: int(o.workers, 'workers', 1),
           checkpointDir: o.checkpoints,
