@@ -264,31 +264,23 @@ export function chiBasisFromKnots(knots: Float64Array, kout: Float64Array): ChiB
 }
 
 interface CacheEntry {
+  nfft: number;
+  irb: number;
+  nk: number;
+  kstep: number;
   knots: Float64Array;
+  /** The window as passed (fit windows are themselves cached, so a repeat is usually the same array) and a copy. */
+  ftwinRef: Float64Array;
   ftwin: Float64Array;
   design: AutobkDesign;
 }
-const cache = new Map<string, CacheEntry>();
+/** Most recently used first. */
+const cache: CacheEntry[] = [];
 const CACHE_SIZE = 16;
-
-/** FNV-1a over the bit patterns of the values: a cheap key, confirmed by exact comparison on a hit. */
-function hashValues(...arrays: ArrayLike<number>[]): string {
-  let h = 0x811c9dc5;
-  const f = new Float64Array(1);
-  const u = new Uint32Array(f.buffer);
-  for (const a of arrays) {
-    for (let i = 0; i < a.length; i++) {
-      f[0] = a[i];
-      h = Math.imul(h ^ u[0], 0x01000193);
-      h = Math.imul(h ^ u[1], 0x01000193);
-    }
-  }
-  return (h >>> 0).toString(36);
-}
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
   return true;
 }
 
@@ -304,21 +296,41 @@ export function cachedDesign(
   nfft: number,
   kstep: number,
 ): AutobkDesign {
-  const key = `${nfft}|${irb}|${kout.length}|${hashValues(knots, ftwin, [kstep])}`;
-  const hit = cache.get(key);
-  if (hit && sameValues(hit.knots, knots) && sameValues(hit.ftwin, ftwin)) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit.design;
+  const nk = kout.length;
+  for (let i = 0; i < cache.length; i++) {
+    const e = cache[i];
+    if (
+      e.nfft === nfft &&
+      e.irb === irb &&
+      e.nk === nk &&
+      e.kstep === kstep &&
+      sameValues(e.knots, knots) &&
+      (e.ftwinRef === ftwin || sameValues(e.ftwin, ftwin))
+    ) {
+      if (i > 0) {
+        cache.splice(i, 1);
+        cache.unshift(e);
+      }
+      return e.design;
+    }
   }
   // cached beyond this call: plain arrays, not temporaries of the current allocation scope
   const design = outsideScope(() => buildDesign(chiBasisFromKnots(knots, kout), ftwin, irb, nfft, kstep));
-  cache.set(key, { knots: new Float64Array(knots), ftwin: new Float64Array(ftwin), design });
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.unshift({
+    nfft,
+    irb,
+    nk,
+    kstep,
+    knots: new Float64Array(knots),
+    ftwinRef: ftwin,
+    ftwin: new Float64Array(ftwin),
+    design,
+  });
+  if (cache.length > CACHE_SIZE) cache.pop();
   return design;
 }
 
 /** Drops every cached design (tests, memory-sensitive callers). */
 export function clearDesignCache(): void {
-  cache.clear();
+  cache.length = 0;
 }

@@ -55,6 +55,11 @@ interface FitWindowEntry {
 }
 const fitWindows: FitWindowEntry[] = [];
 
+/** Drops the cached fit windows. */
+export function clearFitWindows(): void {
+  fitWindows.length = 0;
+}
+
 /** Ω(k)·k^kweight on the uniform grid; the same for every spectrum with the same k range and settings. */
 function fitWindow(
   kout: Float64Array,

@@ -15,6 +15,7 @@ export {
   ProcessPool,
   processBatch,
 } from './batch.js';
+export { clearProcessCaches } from './caches.js';
 export {
   larchNamedOutput,
   type ProcessParams,
@@ -39,6 +40,7 @@ export { type MergeOptions, type MergeResult, mergeGroups, type ScanInput } from
 export { type PreEdgeOptions, type PreEdgeParams, type PreEdgeResult, preEdge } from './pre-edge.js';
 export { type RebinOptions, type RebinResult, rebinXafs } from './rebin.js';
 export { type SortXafsResult, sortXafs } from './sort.js';
+export { type ProcessKernelsName, processKernelsName, useProcessKernels } from './wasm-kernels.js';
 export {
   type XftfOptions,
   type XftfParams,

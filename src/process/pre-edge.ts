@@ -9,8 +9,9 @@ import { XasInputError } from '../core/errors.js';
 import { inScope, outCopy, outF64, tmpF64 } from './arena.js';
 import { countInRangeSorted, indexNearestSorted, indexOfSorted, roundHalfEven } from './array-utils.js';
 import { findE0Index } from './find-e0.js';
-import { polyfit, polyval, polyvalArray, powerCoefficients } from './polyfit.js';
+import { type Polynomial, polyfit, polyval, polyvalArray, powerCoefficients } from './polyfit.js';
 import { checkedEnergies, optNumber } from './validate.js';
+import { type PreEdgeStageA, processWasm } from './wasm-kernels.js';
 
 export const MAX_NNORM = 5;
 
@@ -87,17 +88,31 @@ export function preEdge(
   return inScope(8 * 7 * (energyEv?.length ?? 0), () => runPreEdge(energyEv, mu, opts));
 }
 
-function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: PreEdgeOptions): PreEdgeResult {
+/** Checked, de-duplicated energies and dμ/dE = np.gradient(μ)/np.gradient(E). */
+function energiesAndDerivative(energyEv: ArrayLike<number>, mu: ArrayLike<number>) {
   const e = checkedEnergies(energyEv, mu, 'preEdge');
   const n = e.length;
-  const emin = e[0];
-  const emax = e[n - 1];
-  // dμ/dE = np.gradient(μ)/np.gradient(E); inside, both central differences are halved, and
-  // (a/2)/(b/2) is exactly a/b in floating point (halving is exact), so one division does
+  // inside, both central differences are halved, and (a/2)/(b/2) is exactly a/b in floating point
+  // (halving is exact), so one division does
   const dmude = outF64(n);
   dmude[0] = (mu[1] - mu[0]) / (e[1] - e[0]);
   dmude[n - 1] = (mu[n - 1] - mu[n - 2]) / (e[n - 1] - e[n - 2]);
   for (let i = 1; i < n - 1; i++) dmude[i] = (mu[i + 1] - mu[i - 1]) / (e[i + 1] - e[i - 1]);
+  return { e, dmude };
+}
+
+function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: PreEdgeOptions): PreEdgeResult {
+  // the WebAssembly route (wasm/pre_edge.c) for Float64Array input; bit-identical to the TypeScript
+  const wasm =
+    energyEv instanceof Float64Array && mu instanceof Float64Array && energyEv.length === mu.length
+      ? processWasm()
+      : null;
+  const searchE0 = opts.e0 === undefined || opts.e0 === null;
+  const a = wasm ? wasm.preEdgeA(energyEv as Float64Array, mu as Float64Array, searchE0) : undefined;
+  const { e, dmude } = a && a.code !== -1 ? a : energiesAndDerivative(energyEv, mu);
+  const n = e.length;
+  const emin = e[0];
+  const emax = e[n - 1];
 
   let e0In = optNumber(opts.e0, 'e0');
   if (e0In !== undefined && (e0In < e[1] || e0In > e[n - 2])) {
@@ -106,7 +121,7 @@ function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: Pr
       expected: `an energy between ${e[1]} and ${e[n - 2]} eV`,
     });
   }
-  if (e0In === undefined) e0In = e[findE0Index(e, mu, dmude)];
+  if (e0In === undefined) e0In = e[a && a.code >= 0 ? a.code : findE0Index(e, mu, dmude)];
   const ie0 = indexNearestSorted(e, e0In);
   const e0 = e[ie0];
 
@@ -151,64 +166,19 @@ function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: Pr
     );
   }
 
-  // pre-edge line fitted to mu*E^nvict
-  const [a1, a2] = fitSlice(e, pre1 + e0, pre2 + e0);
-  let omu: ArrayLike<number> = mu;
-  if (nvict !== 0) {
-    const w = tmpF64(n);
-    for (let i = 0; i < n; i++) w[i] = mu[i] * e[i] ** nvict;
-    omu = w;
-  }
-  const preFit = polyfit(e, omu, 1, a1, a2, 'pre-edge line (pre1, pre2)');
-  const preLine = outF64(n);
-  polyvalArray(preFit, e, preLine);
-  if (nvict !== 0) for (let i = 0; i < n; i++) preLine[i] *= e[i] ** -nvict;
-  const preCoefs = powerCoefficients(preFit);
-
-  // post-edge polynomial fitted to mu - pre_edge (only the fit slice is needed)
-  const [b1, b2] = fitSlice(e, norm1 + e0, norm2 + e0);
-  if (b2 - b1 < nnorm + 1) {
-    throw new XasInputError(`preEdge: the post-edge fit slice holds ${b2 - b1} points for nnorm = ${nnorm}`, {
-      field: 'norm1/norm2',
-      expected: `at least ${nnorm + 1} points`,
-    });
-  }
-  const presub = tmpF64(n);
-  for (let i = b1; i < b2; i++) presub[i] = mu[i] - preLine[i];
-  const postFit = polyfit(e, presub, nnorm, b1, b2, 'post-edge polynomial (norm1, norm2, nnorm)');
-  const postEdge = outF64(n);
-  polyvalArray(postFit, e, postEdge);
-
-  const stepIn = optNumber(opts.step, 'step');
-  let edgeStep = stepIn ?? postEdge[ie0] + preLine[ie0] - preLine[ie0];
-  edgeStep = Math.abs(edgeStep);
-  if (!(edgeStep > 0) || !Number.isFinite(edgeStep)) {
-    throw new XasInputError(`preEdge: the edge step is ${edgeStep}`, {
-      field: 'step',
-      expected: 'a non-zero edge step (check e0 and the pre/post-edge ranges)',
-    });
-  }
-  const norm = outF64(n);
-  for (let i = 0; i < n; i++) {
-    const pl = preLine[i];
-    postEdge[i] += pl;
-    norm[i] = (mu[i] - pl) / edgeStep;
-  }
-
-  // flattened spectrum: remove a polynomial of degree min(nnorm, 2) fitted to norm over the post-edge
   const makeFlat = opts.make_flat ?? true;
-  let flat = norm;
-  if (makeFlat && b2 - b1 > 4) {
-    const flatFit = polyfit(e, norm, Math.min(nnorm, 2), b1, b2, 'flattening polynomial');
-    const ref = polyval(flatFit, e[ie0]);
-    flat = outCopy(norm);
-    for (let i = ie0; i < n; i++) flat[i] = norm[i] - (polyval(flatFit, e[i]) - ref);
-  }
-  // d²μ/dE² = np.gradient(dμ/dE)/np.gradient(E)
-  const d2mude = outF64(n);
-  d2mude[0] = (dmude[1] - dmude[0]) / (e[1] - e[0]);
-  d2mude[n - 1] = (dmude[n - 1] - dmude[n - 2]) / (e[n - 1] - e[n - 2]);
-  for (let i = 1; i < n - 1; i++) d2mude[i] = (dmude[i + 1] - dmude[i - 1]) / (e[i + 1] - e[i - 1]);
+  const stepRaw = opts.step;
+  const [a1, a2] = fitSlice(e, pre1 + e0, pre2 + e0);
+  const [b1, b2] = fitSlice(e, norm1 + e0, norm2 + e0);
+  const c =
+    (a &&
+      nvict === 0 &&
+      (stepRaw === undefined || stepRaw === null || Number.isFinite(stepRaw)) &&
+      curvesInWasm(a, { a1, a2, b1, b2, nnorm, ie0, makeFlat, step: stepRaw ?? undefined })) ||
+    curves(e, mu, dmude, { a1, a2, b1, b2, nnorm, nvict, ie0, makeFlat, step: opts.step });
+  const { edgeStep, norm, flat, preLine, postEdge, d2mude, preFit, postFit } = c;
+  const stepIn = optNumber(opts.step, 'step');
+  const preCoefs = powerCoefficients(preFit);
 
   return {
     energyEv: e,
@@ -237,6 +207,114 @@ function runPreEdge(energyEv: ArrayLike<number>, mu: ArrayLike<number>, opts: Pr
       make_flat: makeFlat,
     },
   };
+}
+
+interface Curves {
+  edgeStep: number;
+  preLine: Float64Array;
+  postEdge: Float64Array;
+  norm: Float64Array;
+  flat: Float64Array;
+  d2mude: Float64Array;
+  preFit: Polynomial;
+  postFit: Polynomial;
+}
+
+interface CurveSettings {
+  a1: number;
+  a2: number;
+  b1: number;
+  b2: number;
+  nnorm: number;
+  ie0: number;
+  makeFlat: boolean;
+}
+
+/** The fits and curves in the WebAssembly route, or undefined when the TypeScript route must run. */
+function curvesInWasm(a: PreEdgeStageA, s: CurveSettings & { step?: number }): Curves | undefined {
+  const wasm = processWasm();
+  if (!wasm || a.code === -1) return undefined;
+  const r = wasm.preEdgeB(s);
+  if (r.code === 2) throw edgeStepError(r.edgeStep);
+  if (r.code !== 0) return undefined;
+  return {
+    edgeStep: r.edgeStep,
+    preLine: r.preLine,
+    postEdge: r.postEdge,
+    norm: r.norm,
+    flat: r.flat ?? r.norm,
+    d2mude: r.d2mude,
+    preFit: { coefScaled: r.pre.coef, center: r.pre.center, scale: r.pre.scale, degree: 1 },
+    postFit: { coefScaled: r.post.coef, center: r.post.center, scale: r.post.scale, degree: s.nnorm },
+  };
+}
+
+function edgeStepError(edgeStep: number): XasInputError {
+  return new XasInputError(`preEdge: the edge step is ${edgeStep}`, {
+    field: 'step',
+    expected: 'a non-zero edge step (check e0 and the pre/post-edge ranges)',
+  });
+}
+
+/** The fits and curves (TypeScript route, every option). */
+function curves(
+  e: Float64Array,
+  mu: ArrayLike<number>,
+  dmude: Float64Array,
+  s: CurveSettings & { nvict: number; step: unknown },
+): Curves {
+  const { a1, a2, b1, b2, nnorm, nvict, ie0, makeFlat } = s;
+  const n = e.length;
+  // pre-edge line fitted to mu*E^nvict
+  let omu: ArrayLike<number> = mu;
+  if (nvict !== 0) {
+    const w = tmpF64(n);
+    for (let i = 0; i < n; i++) w[i] = mu[i] * e[i] ** nvict;
+    omu = w;
+  }
+  const preFit = polyfit(e, omu, 1, a1, a2, 'pre-edge line (pre1, pre2)');
+  const preLine = outF64(n);
+  polyvalArray(preFit, e, preLine);
+  if (nvict !== 0) for (let i = 0; i < n; i++) preLine[i] *= e[i] ** -nvict;
+
+  // post-edge polynomial fitted to mu - pre_edge (only the fit slice is needed)
+  if (b2 - b1 < nnorm + 1) {
+    throw new XasInputError(`preEdge: the post-edge fit slice holds ${b2 - b1} points for nnorm = ${nnorm}`, {
+      field: 'norm1/norm2',
+      expected: `at least ${nnorm + 1} points`,
+    });
+  }
+  const presub = tmpF64(n);
+  for (let i = b1; i < b2; i++) presub[i] = mu[i] - preLine[i];
+  const postFit = polyfit(e, presub, nnorm, b1, b2, 'post-edge polynomial (norm1, norm2, nnorm)');
+  const postEdge = outF64(n);
+  polyvalArray(postFit, e, postEdge);
+
+  const stepIn = optNumber(s.step, 'step');
+  let edgeStep = stepIn ?? postEdge[ie0] + preLine[ie0] - preLine[ie0];
+  edgeStep = Math.abs(edgeStep);
+  if (!(edgeStep > 0) || !Number.isFinite(edgeStep)) throw edgeStepError(edgeStep);
+  const norm = outF64(n);
+  for (let i = 0; i < n; i++) {
+    const pl = preLine[i];
+    postEdge[i] += pl;
+    norm[i] = (mu[i] - pl) / edgeStep;
+  }
+
+  // flattened spectrum: remove a polynomial of degree min(nnorm, 2) fitted to norm over the post-edge
+  let flat = norm;
+  if (makeFlat && b2 - b1 > 4) {
+    const flatFit = polyfit(e, norm, Math.min(nnorm, 2), b1, b2, 'flattening polynomial');
+    const ref = polyval(flatFit, e[ie0]);
+    flat = outCopy(norm);
+    for (let i = ie0; i < n; i++) flat[i] = norm[i] - (polyval(flatFit, e[i]) - ref);
+  }
+  // d²μ/dE² = np.gradient(dμ/dE)/np.gradient(E)
+  const d2mude = outF64(n);
+  d2mude[0] = (dmude[1] - dmude[0]) / (e[1] - e[0]);
+  d2mude[n - 1] = (dmude[n - 1] - dmude[n - 2]) / (e[n - 1] - e[n - 2]);
+  for (let i = 1; i < n - 1; i++) d2mude[i] = (dmude[i + 1] - dmude[i - 1]) / (e[i + 1] - e[i - 1]);
+  return { edgeStep, preLine, postEdge, norm, flat, d2mude, preFit, postFit };
 }
 
 function fmt(v: number): string {

@@ -122,18 +122,29 @@ function studentTPdf(t: number, df: number): number {
   return Math.exp(ln);
 }
 
-const ppfCache = new Map<string, number>();
+const ppfCache = new Map<number, Map<number, number>>();
+let ppfCount = 0;
 
 /** Student-t quantile (scipy.stats.t.ppf) for 0 < p < 1, df > 0 (memoised: AUTOBK asks for few values). */
 export function studentTPpf(p: number, df: number): number {
-  const key = `${p}|${df}`;
-  let v = ppfCache.get(key);
-  if (v === undefined) {
-    v = studentTPpfUncached(p, df);
-    if (ppfCache.size > 4096) ppfCache.clear();
-    ppfCache.set(key, v);
+  const hit = ppfCache.get(p)?.get(df);
+  if (hit !== undefined) return hit;
+  const v = studentTPpfUncached(p, df);
+  if (ppfCount >= 4096) clearQuantiles();
+  let byDf = ppfCache.get(p);
+  if (!byDf) {
+    byDf = new Map();
+    ppfCache.set(p, byDf);
   }
+  byDf.set(df, v);
+  ppfCount++;
   return v;
+}
+
+/** Drops the memoised t quantiles. */
+export function clearQuantiles(): void {
+  ppfCache.clear();
+  ppfCount = 0;
 }
 
 function studentTPpfUncached(p: number, df: number): number {

@@ -57,6 +57,46 @@ interface Exports {
   autobk_fit(ip: Ptr, fp: Ptr): number;
   xftf_finish(spec: Ptr, keep: number, f: number, re: Ptr, im: Ptr, mag: Ptr, pha: Ptr): void;
   atan2_many(y: Ptr, x: Ptr, n: number, out: Ptr): void;
+  pre_edge_a(energy: Ptr, mu: Ptr, n: number, findE0: number, e: Ptr, dmude: Ptr): number;
+  pre_edge_b(
+    e: Ptr,
+    mu: Ptr,
+    dmude: Ptr,
+    n: number,
+    ip: Ptr,
+    step: Ptr,
+    preLine: Ptr,
+    postEdge: Ptr,
+    norm: Ptr,
+    flat: Ptr,
+    d2mude: Ptr,
+    fits: Ptr,
+    scratch: Ptr,
+  ): number;
+}
+
+/** Stage A of pre_edge (remove_dups, dμ/dE, find_e0) and its results. */
+export interface PreEdgeStageA {
+  /** Index of E0 (find_e0), 0 when not searched, −1 invalid input, −2/−3 find_e0 failed. */
+  code: number;
+  e: Float64Array;
+  dmude: Float64Array;
+}
+
+/** Stage B of pre_edge: the fits and the curves (result arrays), or the code that hands over. */
+export interface PreEdgeStageB {
+  /** 0 done; 1 the TypeScript route must redo the stage; 2 the edge step is not positive and finite. */
+  code: number;
+  edgeStep: number;
+  preLine: Float64Array;
+  postEdge: Float64Array;
+  norm: Float64Array;
+  /** Absent when not flattened (flat is norm). */
+  flat?: Float64Array;
+  d2mude: Float64Array;
+  /** Scaled coefficients, center and scale of the pre-edge line and of the post-edge polynomial. */
+  pre: { coef: Float64Array; center: number; scale: number };
+  post: { coef: Float64Array; center: number; scale: number };
 }
 
 /** Inputs of the single-call AUTOBK fit (autobk-fit-wasm.ts). */
@@ -178,6 +218,22 @@ export interface ProcessWasm {
   ): { re: Float64Array; im: Float64Array; mag: Float64Array; pha: Float64Array };
   /** Math.atan2 of the module (within 2 units in the last place; tests). */
   atan2(y: ArrayLike<number>, x: ArrayLike<number>): Float64Array;
+  /** pre_edge's checks, remove_dups, dμ/dE and (findE0) the index of E0 (wasm/pre_edge.c). */
+  preEdgeA(energy: Float64Array, mu: Float64Array, findE0: boolean): PreEdgeStageA;
+  /**
+   * pre_edge's fits and curves on the spectrum of the preceding preEdgeA call (which must be the last
+   * call into the module): slices [a1, a2) and [b1, b2), nnorm ≤ 3, E0 index, flattening, given step.
+   */
+  preEdgeB(s: {
+    a1: number;
+    a2: number;
+    b1: number;
+    b2: number;
+    nnorm: number;
+    ie0: number;
+    makeFlat: boolean;
+    step?: number;
+  }): PreEdgeStageB;
 }
 
 const SQRT_PI = Math.sqrt(Math.PI);
@@ -192,6 +248,9 @@ class WasmProcess implements ProcessWasm {
   private readonly tables = new Map<number, { cs: Ptr; rev: Ptr }>();
   /** Memory size in bytes (reading memory.buffer is slow, so it is tracked here). */
   private size: number;
+  /** Calls so far, and where preEdgeA left its spectrum for preEdgeB. */
+  private calls = 0;
+  private preEdgeSession = { call: -1, n: 0, e: 0, mu: 0, dmude: 0 };
 
   constructor(private readonly ex: Exports) {
     this.size = ex.memory.buffer.byteLength;
@@ -221,6 +280,7 @@ class WasmProcess implements ProcessWasm {
 
   private reset(): void {
     this.top = this.fixedTop;
+    this.calls++;
   }
 
   /** (cos, −sin) of 2π·t/nfft interleaved, and the bit reversal of nfft/2 indices. */
@@ -336,6 +396,113 @@ class WasmProcess implements ProcessWasm {
       return a;
     };
     return { re: part(0), im: part(1), mag: part(2), pha: part(3) };
+  }
+
+  preEdgeA(energy: Float64Array, mu: Float64Array, findE0: boolean): PreEdgeStageA {
+    const n = energy.length;
+    this.reset();
+    const eIn = this.alloc(8 * n);
+    const muP = this.alloc(8 * n);
+    const eP = this.alloc(8 * n);
+    const dP = this.alloc(8 * n);
+    this.views();
+    const f64 = this.f64;
+    f64.set(energy, eIn >> 3);
+    f64.set(mu, muP >> 3);
+    const code = this.ex.pre_edge_a(eIn, muP, n, findE0 ? 1 : 0, eP, dP);
+    this.preEdgeSession = { call: this.calls, n, e: eP, mu: muP, dmude: dP };
+    if (code === -1) return { code, e: EMPTY, dmude: EMPTY };
+    const e = outF64(n);
+    e.set(f64.subarray(eP >> 3, (eP >> 3) + n));
+    const dmude = outF64(n);
+    dmude.set(f64.subarray(dP >> 3, (dP >> 3) + n));
+    return { code, e, dmude };
+  }
+
+  preEdgeB(s: {
+    a1: number;
+    a2: number;
+    b1: number;
+    b2: number;
+    nnorm: number;
+    ie0: number;
+    makeFlat: boolean;
+    step?: number;
+  }): PreEdgeStageB {
+    const session = this.preEdgeSession;
+    const fail: PreEdgeStageB = {
+      code: 1,
+      edgeStep: Number.NaN,
+      preLine: EMPTY,
+      postEdge: EMPTY,
+      norm: EMPTY,
+      d2mude: EMPTY,
+      pre: { coef: EMPTY, center: 0, scale: 1 },
+      post: { coef: EMPTY, center: 0, scale: 1 },
+    };
+    if (session.call !== this.calls || s.nnorm > 3) return fail;
+    const { n } = session;
+    // continue above stage A's operands (no reset: they stay in place)
+    const ipP = this.alloc(4 * 8);
+    const stepP = this.alloc(8);
+    const outP = this.alloc(8 * 5 * n);
+    const fitsP = this.alloc(8 * 16);
+    const scratchP = this.alloc(8 * n);
+    this.views();
+    const f64 = this.f64;
+    const i32 = this.i32;
+    const ip = ipP >> 2;
+    i32[ip] = s.a1;
+    i32[ip + 1] = s.a2;
+    i32[ip + 2] = s.b1;
+    i32[ip + 3] = s.b2;
+    i32[ip + 4] = s.nnorm;
+    i32[ip + 5] = s.ie0;
+    i32[ip + 6] = s.makeFlat ? 1 : 0;
+    i32[ip + 7] = s.step === undefined ? 0 : 1;
+    f64[stepP >> 3] = s.step ?? 0;
+    const at = (k: number) => outP + 8 * k * n;
+    const code = this.ex.pre_edge_b(
+      session.e,
+      session.mu,
+      session.dmude,
+      n,
+      ipP,
+      stepP,
+      at(0),
+      at(1),
+      at(2),
+      at(3),
+      at(4),
+      fitsP,
+      scratchP,
+    );
+    this.preEdgeSession = { ...session, call: -1 };
+    const fits = fitsP >> 3;
+    if (code !== 0) return { ...fail, code, edgeStep: f64[fits + 6] };
+    const part = (k: number) => {
+      const a = outF64(n);
+      a.set(f64.subarray(at(k) >> 3, (at(k) >> 3) + n));
+      return a;
+    };
+    const preLine = part(0);
+    const postEdge = part(1);
+    const norm = part(2);
+    const flat = f64[fits + 7] === 1 ? part(3) : undefined;
+    const d2mude = part(4);
+    const postCoef = new Float64Array(s.nnorm + 1);
+    for (let k = 0; k <= s.nnorm; k++) postCoef[k] = f64[fits + 8 + k];
+    return {
+      code: 0,
+      edgeStep: f64[fits + 6],
+      preLine,
+      postEdge,
+      norm,
+      flat,
+      d2mude,
+      pre: { coef: new Float64Array([f64[fits], f64[fits + 1]]), center: f64[fits + 2], scale: f64[fits + 3] },
+      post: { coef: postCoef, center: f64[fits + 4], scale: f64[fits + 5] },
+    };
   }
 
   atan2(y: ArrayLike<number>, x: ArrayLike<number>): Float64Array {

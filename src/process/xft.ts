@@ -174,6 +174,11 @@ interface WindowEntry {
 }
 const windowCache: WindowEntry[] = [];
 
+/** Drops the cached xftf windows. */
+export function clearXftfWindows(): void {
+  windowCache.length = 0;
+}
+
 /** The k window depends only on the grid length and the window parameters: computed once per set. */
 function cachedWindow(kGridLength: number, p: XftfParams): Float64Array {
   for (const e of windowCache) {

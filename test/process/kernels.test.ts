@@ -95,6 +95,31 @@ describe('WebAssembly kernels against the TypeScript twins', { skip: !wasmAvaila
     });
   }
 
+  it('pre_edge with every option that takes the WebAssembly route is bit-identical', () => {
+    const optionSets = [
+      {},
+      { nnorm: 0 },
+      { nnorm: 1, make_flat: false },
+      { nnorm: 3, pre1: -150, pre2: -40 },
+      { step: 0.75, norm1: 80, norm2: 400 },
+      { e0: undefined, nvict: 0 },
+    ];
+    for (const c of cases.slice(0, 10)) {
+      for (const o of [...optionSets, { e0: c.energy[Math.floor(c.energy.length / 3)] }]) {
+        const run = (k: 'wasm' | 'js') => {
+          useProcessKernels(k);
+          const r = preEdge(c.energy, c.mu, o);
+          return [r.energyEv, r.dmude, r.d2mude, r.preEdge, r.postEdge, r.norm, r.flat, r.normCoefs].map(
+            (v) => new Float64Array(v),
+          );
+        };
+        const a = run('wasm');
+        const b = run('js');
+        a.forEach((v, i) => assert.deepEqual(v, b[i], `${c.id} ${JSON.stringify(o)} #${i}`));
+      }
+    }
+  });
+
   it("Larch's Levenberg–Marquardt search on its own (solveAutobkLarch) is bit-identical", () => {
     for (const c of cases.slice(0, 8)) {
       useProcessKernels('js');

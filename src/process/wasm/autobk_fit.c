@@ -33,19 +33,53 @@ static int *wi(Work *w, int count) {
   return p;
 }
 
-/* lowRTransform (autobk-design.ts): DFT coefficients 0 .. irb-1 of f*ftwin*y, interleaved (Re, Im). */
+/*
+ * lowRTransform (autobk-design.ts): DFT coefficients 0 .. irb-1 of f*ftwin*y, interleaved (Re, Im).
+ * Eight frequencies per pass over the data (eight independent sums, each in its own order).
+ */
 static void low_r_transform(const f64 *y, const f64 *ftwin, int nk, int irb, const f64 *cs, int mask, f64 f,
                             f64 *g, f64 *out) {
   for (int m = 0; m < nk; m++) g[m] = f * ftwin[m] * y[m];
-  for (int j = 0; j < irb; j++) {
+  int j = 0;
+  for (; j + 7 < irb; j += 8) {
+    v128_t a0 = wasm_f64x2_const(0, 0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    int t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0;
+    for (int m = 0; m < nk; m++) {
+      const v128_t v = wasm_v128_load64_splat(g + m);
+      a0 = wasm_f64x2_add(a0, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t0)));
+      a1 = wasm_f64x2_add(a1, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t1)));
+      a2 = wasm_f64x2_add(a2, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t2)));
+      a3 = wasm_f64x2_add(a3, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t3)));
+      a4 = wasm_f64x2_add(a4, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t4)));
+      a5 = wasm_f64x2_add(a5, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t5)));
+      a6 = wasm_f64x2_add(a6, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t6)));
+      a7 = wasm_f64x2_add(a7, wasm_f64x2_mul(v, wasm_v128_load(cs + 2 * t7)));
+      t0 = (t0 + j) & mask;
+      t1 = (t1 + j + 1) & mask;
+      t2 = (t2 + j + 2) & mask;
+      t3 = (t3 + j + 3) & mask;
+      t4 = (t4 + j + 4) & mask;
+      t5 = (t5 + j + 5) & mask;
+      t6 = (t6 + j + 6) & mask;
+      t7 = (t7 + j + 7) & mask;
+    }
+    wasm_v128_store(out + 2 * j, a0);
+    wasm_v128_store(out + 2 * j + 2, a1);
+    wasm_v128_store(out + 2 * j + 4, a2);
+    wasm_v128_store(out + 2 * j + 6, a3);
+    wasm_v128_store(out + 2 * j + 8, a4);
+    wasm_v128_store(out + 2 * j + 10, a5);
+    wasm_v128_store(out + 2 * j + 12, a6);
+    wasm_v128_store(out + 2 * j + 14, a7);
+  }
+  for (; j < irb; j++) {
     v128_t acc = wasm_f64x2_const(0, 0);
     int t = 0;
     for (int m = 0; m < nk; m++) {
       acc = wasm_f64x2_add(acc, wasm_f64x2_mul(wasm_v128_load64_splat(g + m), wasm_v128_load(cs + 2 * t)));
       t = (t + j) & mask;
     }
-    out[2 * j] = wasm_f64x2_extract_lane(acc, 0);
-    out[2 * j + 1] = wasm_f64x2_extract_lane(acc, 1);
+    wasm_v128_store(out + 2 * j, acc);
   }
 }
 

@@ -124,7 +124,17 @@ __attribute__((export_name("qr_rowmajor"))) void qr_rowmajor(f64 *w, int m, int 
     nrm = __builtin_sqrt(nrm);
     if (nrm != 0) {
       if (w[k * n + k] < 0) nrm = -nrm;
-      for (int i = k; i < m; i++) w[i * n + k] /= nrm;
+      {
+        /* two divisions per instruction (each lane divides its own element) */
+        const v128_t dv = wasm_f64x2_splat(nrm);
+        int i = k;
+        for (; i + 1 < m; i += 2) {
+          const v128_t q = wasm_f64x2_div(wasm_f64x2_make(w[i * n + k], w[(i + 1) * n + k]), dv);
+          w[i * n + k] = wasm_f64x2_extract_lane(q, 0);
+          w[(i + 1) * n + k] = wasm_f64x2_extract_lane(q, 1);
+        }
+        if (i < m) w[i * n + k] /= nrm;
+      }
       w[k * n + k] += 1;
       const f64 vkk = w[k * n + k];
       const int j0 = k + 1;
@@ -327,25 +337,54 @@ static int piece_index(const f64 *x, int n, f64 xv) {
   return lo;
 }
 
-/* The spline (x, y, s) of spline_nak at the nxs points xs (cubic-spline.ts, evalSplineAt). */
+/* The piece of the spline for xv, starting from the piece i of the previous (smaller) point. */
+static inline int next_piece(const f64 *x, int n, int i, f64 xv) {
+  const int last = n - 2;
+  if (i <= last && (i == 0 ? 1 : xv >= x[i]) && (i == last || xv < x[i + 1])) return i;
+  /* increasing xs: a few steps forward usually reach the piece (the same one the search finds) */
+  int k = i, steps = 0;
+  while (k < last && xv >= x[k + 1] && steps < 8) {
+    k++;
+    steps++;
+  }
+  if ((k == 0 || xv >= x[k]) && (k == last || xv < x[k + 1])) return k;
+  return piece_index(x, n, xv);
+}
+
+#define V2(a, b) wasm_f64x2_make(a, b)
+
+/*
+ * The spline (x, y, s) of spline_nak at the nxs points xs (cubic-spline.ts, evalSplineAt). Two points
+ * at a time in the two SIMD lanes (each lane performs the scalar operations of its point).
+ */
 __attribute__((export_name("spline_eval"))) void spline_eval(const f64 *x, const f64 *y, const f64 *s, int n,
                                                               const f64 *xs, int nxs, f64 *out) {
-  const int last = n - 2;
   int i = 0;
-  for (int j = 0; j < nxs; j++) {
+  int j = 0;
+  const v128_t three = wasm_f64x2_splat(3), two = wasm_f64x2_splat(2);
+  for (; j + 1 < nxs; j += 2) {
+    const int a = next_piece(x, n, i, xs[j]);
+    const int b = next_piece(x, n, a, xs[j + 1]);
+    i = b;
+    const v128_t xv = wasm_v128_load(xs + j);
+    const v128_t x0 = V2(x[a], x[b]);
+    const v128_t h = wasm_f64x2_sub(V2(x[a + 1], x[b + 1]), x0);
+    const v128_t y0 = V2(y[a], y[b]);
+    const v128_t s0 = V2(s[a], s[b]);
+    const v128_t s1 = V2(s[a + 1], s[b + 1]);
+    const v128_t slope = wasm_f64x2_div(wasm_f64x2_sub(V2(y[a + 1], y[b + 1]), y0), h);
+    const v128_t c2 = wasm_f64x2_div(
+        wasm_f64x2_sub(wasm_f64x2_sub(wasm_f64x2_mul(three, slope), wasm_f64x2_mul(two, s0)), s1), h);
+    const v128_t c3 =
+        wasm_f64x2_div(wasm_f64x2_sub(wasm_f64x2_add(s0, s1), wasm_f64x2_mul(two, slope)), wasm_f64x2_mul(h, h));
+    const v128_t t = wasm_f64x2_sub(xv, x0);
+    const v128_t r = wasm_f64x2_add(
+        y0, wasm_f64x2_mul(t, wasm_f64x2_add(s0, wasm_f64x2_mul(t, wasm_f64x2_add(c2, wasm_f64x2_mul(t, c3))))));
+    wasm_v128_store(out + j, r);
+  }
+  for (; j < nxs; j++) {
     const f64 xv = xs[j];
-    if (!(i <= last && (i == 0 ? 1 : xv >= x[i]) && (i == last || xv < x[i + 1]))) {
-      /* increasing xs: a few steps forward usually reach the piece (the same one the search finds) */
-      int k = i, steps = 0;
-      while (k < last && xv >= x[k + 1] && steps < 8) {
-        k++;
-        steps++;
-      }
-      if ((k == 0 || xv >= x[k]) && (k == last || xv < x[k + 1]))
-        i = k;
-      else
-        i = piece_index(x, n, xv);
-    }
+    i = next_piece(x, n, i, xv);
     const f64 x0 = x[i];
     const f64 h = x[i + 1] - x0;
     const f64 y0 = y[i];
@@ -373,17 +412,65 @@ static int knot_interval(const f64 *t, int ncoef, f64 x) {
   return lo;
 }
 
+/* splev's interval for xv, starting from the interval l of the previous (smaller) point. */
+static inline int next_interval(const f64 *t, int ncoef, int l, f64 xv) {
+  if (l < ncoef - 1 && xv >= t[l] && xv < t[l + 1]) return l;
+  return knot_interval(t, ncoef, xv);
+}
+
 /*
  * Cubic B-spline design (bspline.ts, cubicDesign): for each x, the first coefficient index and the
- * four non-zero basis values of the knot vector t (nt knots, ncoef = nt - 4).
+ * four non-zero basis values of the knot vector t (nt knots, ncoef = nt - 4). Two points at a time in
+ * the two SIMD lanes (each lane performs the scalar operations of its point).
  */
 __attribute__((export_name("bspline_cubic"))) void bspline_cubic(const f64 *t, int nt, const f64 *x, int npts,
                                                                   int *first, f64 *values) {
   const int ncoef = nt - 4;
   int l = 3;
-  for (int i = 0; i < npts; i++) {
+  int i = 0;
+  const v128_t one = wasm_f64x2_splat(1);
+  for (; i + 1 < npts; i += 2) {
+    const int la = next_interval(t, ncoef, l, x[i]);
+    const int lb = next_interval(t, ncoef, la, x[i + 1]);
+    l = lb;
+    const v128_t xv = wasm_v128_load(x + i);
+    const v128_t l1 = V2(t[la - 2], t[lb - 2]), l2 = V2(t[la - 1], t[lb - 1]), l3 = V2(t[la], t[lb]);
+    const v128_t r1 = V2(t[la + 1], t[lb + 1]), r2 = V2(t[la + 2], t[lb + 2]), r3 = V2(t[la + 3], t[lb + 3]);
+    const v128_t dl1 = wasm_f64x2_sub(xv, l3), dl2 = wasm_f64x2_sub(xv, l2), dl3 = wasm_f64x2_sub(xv, l1);
+    const v128_t dr1 = wasm_f64x2_sub(r1, xv), dr2 = wasm_f64x2_sub(r2, xv), dr3 = wasm_f64x2_sub(r3, xv);
+    v128_t tmp = wasm_f64x2_div(one, wasm_f64x2_add(dr1, dl1));
+    v128_t b0 = wasm_f64x2_mul(dr1, tmp);
+    v128_t b1 = wasm_f64x2_mul(dl1, tmp);
+    tmp = wasm_f64x2_div(b0, wasm_f64x2_add(dr1, dl2));
+    const v128_t c0 = wasm_f64x2_mul(dr1, tmp);
+    v128_t saved = wasm_f64x2_mul(dl2, tmp);
+    tmp = wasm_f64x2_div(b1, wasm_f64x2_add(dr2, dl1));
+    const v128_t c1 = wasm_f64x2_add(saved, wasm_f64x2_mul(dr2, tmp));
+    const v128_t c2 = wasm_f64x2_mul(dl1, tmp);
+    tmp = wasm_f64x2_div(c0, wasm_f64x2_add(dr1, dl3));
+    b0 = wasm_f64x2_mul(dr1, tmp);
+    saved = wasm_f64x2_mul(dl3, tmp);
+    tmp = wasm_f64x2_div(c1, wasm_f64x2_add(dr2, dl2));
+    b1 = wasm_f64x2_add(saved, wasm_f64x2_mul(dr2, tmp));
+    saved = wasm_f64x2_mul(dl2, tmp);
+    tmp = wasm_f64x2_div(c2, wasm_f64x2_add(dr3, dl1));
+    const v128_t b2 = wasm_f64x2_add(saved, wasm_f64x2_mul(dr3, tmp));
+    const v128_t b3 = wasm_f64x2_mul(dl1, tmp);
+    f64 *o = values + 4 * i;
+    o[0] = wasm_f64x2_extract_lane(b0, 0);
+    o[1] = wasm_f64x2_extract_lane(b1, 0);
+    o[2] = wasm_f64x2_extract_lane(b2, 0);
+    o[3] = wasm_f64x2_extract_lane(b3, 0);
+    o[4] = wasm_f64x2_extract_lane(b0, 1);
+    o[5] = wasm_f64x2_extract_lane(b1, 1);
+    o[6] = wasm_f64x2_extract_lane(b2, 1);
+    o[7] = wasm_f64x2_extract_lane(b3, 1);
+    first[i] = la - 3;
+    first[i + 1] = lb - 3;
+  }
+  for (; i < npts; i++) {
     const f64 xv = x[i];
-    if (!(l < ncoef - 1 && xv >= t[l] && xv < t[l + 1])) l = knot_interval(t, ncoef, xv);
+    l = next_interval(t, ncoef, l, xv);
     const f64 l1 = t[l - 2], l2 = t[l - 1], l3 = t[l];
     const f64 r1 = t[l + 1], r2 = t[l + 2], r3 = t[l + 3];
     const f64 dl1 = xv - l3, dl2 = xv - l2, dl3 = xv - l1;
