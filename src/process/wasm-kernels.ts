@@ -500,7 +500,11 @@ class WasmProcess implements ProcessWasm {
       norm,
       flat,
       d2mude,
-      pre: { coef: new Float64Array([f64[fits], f64[fits + 1]]), center: f64[fits + 2], scale: f64[fits + 3] },
+      pre: {
+        coef: new Float64Array([f64[fits], f64[fits + 1]]),
+        center: f64[fits + 2],
+        scale: f64[fits + 3],
+      },
       post: { coef: postCoef, center: f64[fits + 4], scale: f64[fits + 5] },
     };
   }

@@ -115,7 +115,7 @@ describe('WebAssembly kernels against the TypeScript twins', { skip: !wasmAvaila
         };
         const a = run('wasm');
         const b = run('js');
-        a.forEach((v, i) => assert.deepEqual(v, b[i], `${c.id} ${JSON.stringify(o)} #${i}`));
+        for (let i = 0; i < a.length; i++) assert.deepEqual(a[i], b[i], `${c.id} ${JSON.stringify(o)} #${i}`);
       }
     }
   });

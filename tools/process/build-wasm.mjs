@@ -9,7 +9,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const srcs = ['kernels.c', 'autobk_lm.c', 'autobk_fit.c', 'pre_edge.c'].map((f) => join(root, 'src', 'process', 'wasm', f));
+const srcs = ['kernels.c', 'autobk_lm.c', 'autobk_fit.c', 'pre_edge.c'].map((f) =>
+  join(root, 'src', 'process', 'wasm', f),
+);
 const out = join(root, 'src', 'process', 'wasm', 'kernels.wasm');
 const clang = process.env.CLANG ?? 'clang-15';
 const args = [
