@@ -71,8 +71,11 @@ export interface FtWindowOptions {
 
 /** Python slice bounds [start:stop] on an array of length n (negative indices count from the end). */
 function pySlice(start: number, stop: number, n: number): [number, number] {
-  const norm = (i: number) => (i < 0 ? Math.max(0, n + i) : Math.min(n, i));
-  return [norm(start), norm(stop)];
+  return [pyIndex(start, n), pyIndex(stop, n)];
+}
+
+function pyIndex(i: number, n: number): number {
+  return i < 0 ? Math.max(0, n + i) : Math.min(n, i);
 }
 
 /** Larch's ftwindow on a uniform grid x starting at 0 (k or R grids). */
@@ -114,18 +117,17 @@ export function ftwindow(x: ArrayLike<number>, opts: FtWindowOptions = {}): Floa
   } else if (nam === 'gau') {
     dx1 = Math.max(dx1, xeps);
   }
-  const asint = (v: number) => Math.trunc((v + xeps) / xstep);
-  let i1 = Math.max(0, asint(x1));
-  const i2 = Math.max(0, asint(x2));
-  let i3 = Math.min(n - 1, asint(x3));
-  const i4 = Math.min(n - 1, asint(x4));
+  // (no local closures: this runs per spectrum and tsx wraps named closures in a costly __name call)
+  let i1 = Math.max(0, Math.trunc((x1 + xeps) / xstep));
+  const i2 = Math.max(0, Math.trunc((x2 + xeps) / xstep));
+  let i3 = Math.min(n - 1, Math.trunc((x3 + xeps) / xstep));
+  const i4 = Math.min(n - 1, Math.trunc((x4 + xeps) / xstep));
   if (i2 === i1) i1 = Math.max(0, i2 - 1);
   if (i4 === i3) i3 = Math.max(i2, i4 - 1);
-  const at = (i: number) => x[i < 0 ? n + i : i];
-  x1 = at(i1);
-  x2 = at(i2);
-  x3 = at(i3);
-  x4 = at(i4);
+  x1 = x[i1 < 0 ? n + i1 : i1];
+  x2 = x[i2 < 0 ? n + i2 : i2];
+  x3 = x[i3 < 0 ? n + i3 : i3];
+  x4 = x[i4 < 0 ? n + i4 : i4];
   if (x1 === x2) x2 = x2 + xeps;
   if (x3 === x4) x4 = x4 + xeps;
 
@@ -134,28 +136,23 @@ export function ftwindow(x: ArrayLike<number>, opts: FtWindowOptions = {}): Floa
     const [a, b] = pySlice(i2, i3, n);
     for (let i = a; i < b; i++) fwin[i] = 1;
   }
-  const rise = (f: (xv: number) => number) => {
-    const [a, b] = pySlice(i1, i2 + 1, n);
-    for (let i = a; i < b; i++) fwin[i] = f(x[i]);
-  };
-  const fall = (f: (xv: number) => number) => {
-    const [a, b] = pySlice(i3, i4 + 1, n);
-    for (let i = a; i < b; i++) fwin[i] = f(x[i]);
-  };
+  // the rising and the falling taper
+  const [ra, rb] = pySlice(i1, i2 + 1, n);
+  const [fa, fb] = pySlice(i3, i4 + 1, n);
   const halfPi = Math.PI / 2;
   switch (nam) {
     case 'han':
     case 'fha':
-      rise((v) => Math.sin((halfPi * (v - x1)) / (x2 - x1)) ** 2);
-      fall((v) => Math.cos((halfPi * (v - x3)) / (x4 - x3)) ** 2);
+      for (let i = ra; i < rb; i++) fwin[i] = Math.sin((halfPi * (x[i] - x1)) / (x2 - x1)) ** 2;
+      for (let i = fa; i < fb; i++) fwin[i] = Math.cos((halfPi * (x[i] - x3)) / (x4 - x3)) ** 2;
       break;
     case 'par':
-      rise((v) => (v - x1) / (x2 - x1));
-      fall((v) => 1 - (v - x3) / (x4 - x3));
+      for (let i = ra; i < rb; i++) fwin[i] = (x[i] - x1) / (x2 - x1);
+      for (let i = fa; i < fb; i++) fwin[i] = 1 - (x[i] - x3) / (x4 - x3);
       break;
     case 'wel':
-      rise((v) => 1 - ((v - x2) / (x2 - x1)) ** 2);
-      fall((v) => 1 - ((v - x3) / (x4 - x3)) ** 2);
+      for (let i = ra; i < rb; i++) fwin[i] = 1 - ((x[i] - x2) / (x2 - x1)) ** 2;
+      for (let i = fa; i < fb; i++) fwin[i] = 1 - ((x[i] - x3) / (x4 - x3)) ** 2;
       break;
     case 'kai':
     case 'bes': {

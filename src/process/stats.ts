@@ -151,6 +151,10 @@ function studentTPpfUncached(p: number, df: number): number {
   if (!(p > 0 && p < 1) || !(df > 0)) return Number.NaN;
   if (p === 0.5) return 0;
   if (p < 0.5) return -studentTPpfUncached(1 - p, df);
+  if (df >= 8) {
+    const t = quantileFromExpansion(p, df);
+    if (t !== undefined) return t;
+  }
   let lo = 0;
   let hi = 1;
   while (studentTCdf(hi, df) < p) {
@@ -169,4 +173,47 @@ function studentTPpfUncached(p: number, df: number): number {
     t = next;
   }
   return t;
+}
+
+/**
+ * Newton's method on the Student-t distribution from the Cornish–Fisher expansion of its quantile
+ * about the normal quantile z (Abramowitz & Stegun 26.7.5, terms to 1/df⁴): for df ≥ 8 the start is
+ * already close, so two or three distribution evaluations reach the root instead of a bracketing
+ * search. The distribution function itself is exact only to a few 1e-15, so the steps stop at 1e-13
+ * relative (far below the 1e-8 to which scipy's own quantiles agree). Undefined when they do not
+ * settle (the bracketing search then runs).
+ */
+function quantileFromExpansion(p: number, df: number): number | undefined {
+  const z = normalQuantile(p);
+  if (!(z > 0) || !Number.isFinite(z)) return undefined;
+  const z2 = z * z;
+  const g1 = (z * (z2 + 1)) / 4;
+  const g2 = (z * ((5 * z2 + 16) * z2 + 3)) / 96;
+  const g3 = (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / 384;
+  const g4 = (z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945)) / 92160;
+  let t = z + (g1 + (g2 + (g3 + g4 / df) / df) / df) / df;
+  for (let it = 0; it < 12; it++) {
+    const next = t - (studentTCdf(t, df) - p) / studentTPdf(t, df);
+    if (!(next > 0) || !Number.isFinite(next)) return undefined;
+    if (Math.abs(next - t) <= 1e-13 * Math.abs(t)) return next;
+    t = next;
+  }
+  return undefined;
+}
+
+/** Standard normal quantile for 1/2 < p < 1, by safeguarded Newton steps on Φ(z) = (1 + erf(z/√2))/2. */
+function normalQuantile(p: number): number {
+  let lo = 0;
+  let hi = 40;
+  let z = Math.sqrt(-2 * Math.log(2 * (1 - p)));
+  for (let it = 0; it < 100; it++) {
+    const f = 0.5 * (1 + erf(z / Math.SQRT2)) - p;
+    if (f > 0) hi = z;
+    else lo = z;
+    let next = z - f / (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI));
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    if (Math.abs(next - z) <= 1e-14 * z) return next;
+    z = next;
+  }
+  return z;
 }

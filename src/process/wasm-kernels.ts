@@ -390,12 +390,12 @@ class WasmProcess implements ProcessWasm {
     this.ex.rfft_half(xP, npts, nfft, cs, rev, zP, specP, keep);
     this.ex.xftf_finish(specP, keep, f, outP, outP + 8 * keep, outP + 16 * keep, outP + 24 * keep);
     const o = outP >> 3;
-    const part = (i: number) => {
-      const a = outF64(keep);
-      a.set(f64.subarray(o + i * keep, o + (i + 1) * keep));
-      return a;
+    return {
+      re: resultCopy(f64, o, keep),
+      im: resultCopy(f64, o + keep, keep),
+      mag: resultCopy(f64, o + 2 * keep, keep),
+      pha: resultCopy(f64, o + 3 * keep, keep),
     };
-    return { re: part(0), im: part(1), mag: part(2), pha: part(3) };
   }
 
   preEdgeA(energy: Float64Array, mu: Float64Array, findE0: boolean): PreEdgeStageA {
@@ -461,7 +461,6 @@ class WasmProcess implements ProcessWasm {
     i32[ip + 6] = s.makeFlat ? 1 : 0;
     i32[ip + 7] = s.step === undefined ? 0 : 1;
     f64[stepP >> 3] = s.step ?? 0;
-    const at = (k: number) => outP + 8 * k * n;
     const code = this.ex.pre_edge_b(
       session.e,
       session.mu,
@@ -469,27 +468,23 @@ class WasmProcess implements ProcessWasm {
       n,
       ipP,
       stepP,
-      at(0),
-      at(1),
-      at(2),
-      at(3),
-      at(4),
+      outP,
+      outP + 8 * n,
+      outP + 16 * n,
+      outP + 24 * n,
+      outP + 32 * n,
       fitsP,
       scratchP,
     );
     this.preEdgeSession = { ...session, call: -1 };
     const fits = fitsP >> 3;
     if (code !== 0) return { ...fail, code, edgeStep: f64[fits + 6] };
-    const part = (k: number) => {
-      const a = outF64(n);
-      a.set(f64.subarray(at(k) >> 3, (at(k) >> 3) + n));
-      return a;
-    };
-    const preLine = part(0);
-    const postEdge = part(1);
-    const norm = part(2);
-    const flat = f64[fits + 7] === 1 ? part(3) : undefined;
-    const d2mude = part(4);
+    const o = outP >> 3;
+    const preLine = resultCopy(f64, o, n);
+    const postEdge = resultCopy(f64, o + n, n);
+    const norm = resultCopy(f64, o + 2 * n, n);
+    const flat = f64[fits + 7] === 1 ? resultCopy(f64, o + 3 * n, n) : undefined;
+    const d2mude = resultCopy(f64, o + 4 * n, n);
     const postCoef = new Float64Array(s.nnorm + 1);
     for (let k = 0; k <= s.nnorm; k++) postCoef[k] = f64[fits + 8 + k];
     return {
@@ -756,6 +751,13 @@ class WasmProcess implements ProcessWasm {
 }
 
 const EMPTY = new Float64Array(0);
+
+/** count values of memory from index `at` into a result array of the current scope. */
+function resultCopy(memory: Float64Array, at: number, count: number): Float64Array {
+  const out = outF64(count);
+  out.set(memory.subarray(at, at + count));
+  return out;
+}
 
 /** count values of memory from index `at` into a temporary. */
 function copyOut(memory: Float64Array, at: number, count: number): Float64Array {
