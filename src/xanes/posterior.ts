@@ -87,7 +87,8 @@ interface Tables {
   lo: number;
   inv: number;
   n: number;
-  values: Float64Array[];
+  /** Reference values interleaved: values[q·K + j] = ref j at lo + q·FINE. */
+  values: Float64Array;
 }
 
 function tabulate(m: PosteriorModel): Tables {
@@ -95,7 +96,9 @@ function tabulate(m: PosteriorModel): Tables {
   const lo = x[0] - m.maxShiftEv - 1;
   const hi = x[x.length - 1] + m.maxShiftEv + 1;
   const n = Math.ceil((hi - lo) / FINE) + 2;
-  const values = m.refs.map((r) => {
+  const k = m.refs.length;
+  const values = new Float64Array(n * k);
+  m.refs.forEach((r, j) => {
     if (r.energyEv[0] > x[0] || r.energyEv[r.energyEv.length - 1] < x[x.length - 1]) {
       throw new XasInputError(
         `reference '${r.label}' covers ${r.energyEv[0]} to ${r.energyEv[r.energyEv.length - 1]} eV, not the spectrum's ${x[0]} to ${x[x.length - 1]} eV`,
@@ -103,9 +106,7 @@ function tabulate(m: PosteriorModel): Tables {
       );
     }
     const c = larchCubic(r.energyEv, r.y, `reference '${r.label}'`);
-    const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) v[i] = evalLarchCubic(c, lo + i * FINE);
-    return v;
+    for (let i = 0; i < n; i++) values[i * k + j] = evalLarchCubic(c, lo + i * FINE);
   });
   return { lo, inv: 1 / FINE, n, values };
 }
@@ -166,11 +167,11 @@ export function makeLogPosterior(m: PosteriorModel): {
       const pos = (x[i] - shift - t.lo) * t.inv;
       const q = Math.floor(pos);
       const w = pos - q;
+      const a = q * k;
+      const b = a + k;
+      const tab = t.values;
       let v = 0;
-      for (let j = 0; j < k; j++) {
-        const tab = t.values[j];
-        v += f[j] * (tab[q] + w * (tab[q + 1] - tab[q]));
-      }
+      for (let j = 0; j < k; j++) v += f[j] * (tab[a + j] + w * (tab[b + j] - tab[a + j]));
       out[i] = s * v;
     }
   };
@@ -232,8 +233,8 @@ function summarize(values: Float64Array): ParamSummary {
 function sampleOrdered(m: PosteriorModel, opts: PosteriorOptions): PosteriorResult {
   const k = m.refs.length;
   const { logp, model, ndim } = makeLogPosterior(m);
-  const walkers = opts.walkers ?? Math.max(32, 2 * ndim + 2);
-  const steps = opts.steps ?? 3000;
+  const walkers = opts.walkers ?? Math.max(24, 2 * ndim + 2);
+  const steps = opts.steps ?? 5000;
   const burnIn = opts.burnIn ?? 1000;
   let a0 = 0;
   for (const a of m.alpha) a0 += a;

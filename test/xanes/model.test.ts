@@ -45,21 +45,27 @@ test('the shipped network reproduces its recorded validation metrics', () => {
 });
 
 test('independently measured references are recognised', async () => {
-  const cases: [string, string][] = [
-    ['data/xanes_refs/parseq_cu/Cu2O_lnt1.fio', 'Cu2O_111.xdi'],
-    ['data/xanes_refs/parseq_cu/CuO_lnt.fio', 'CuO_111.xdi'],
-    ['data/xafs/cu_metal_rt.xdi', 'Cu_foil_111.xdi'],
+  // other beamlines (NSLS X11A, xasdatalib 13 K series, 2016 foil set) than the LISA training references
+  const cases: [string, string[]][] = [
+    ['data/xanes_refs/xasdatalib_cu/CuO_tenorite_13K_01.xdi', ['CuO_111.xdi']],
+    ['data/xanes_refs/xasdatalib_cu/Cu2S_13K_01.xdi', ['Cu2S_111.xdi', 'Chalcocite-Cu2S_111.xdi']],
+    ['data/xanes_refs/xasdatalib_cu/Cu_azurite_13K_01.xdi', ['Azurite_80K_111.xdi']],
+    ['data/xanes_refs/xasdatalib_cu/CuS_covellite_13K_01.xdi', ['CuS_111.xdi']],
+    ['data/xafs/cu_metal_rt.xdi', ['Cu_foil_111.xdi']],
+    ['data/xafs/xasdatalib/Cu_Foil_rt_2016Foils.xdi', ['Cu_foil_111.xdi']],
   ];
   for (const [file, expected] of cases) {
     const sp = prepareSpectrum(await readSpectrum(file), file);
     const p = cnn.predict(cnn.prepare(sp.energyEv, sp.norm, file));
-    const top = cnn.meta.labels[p.mean.indexOf(Math.max(...p.mean))];
-    assert.equal(top, expected, `${file}: ${top} (${Math.max(...p.mean).toFixed(2)})`);
+    const best = Math.max(...p.mean);
+    const top = cnn.meta.labels[p.mean.indexOf(best)];
+    assert.ok(expected.includes(top), `${file}: ${top} (${best.toFixed(2)})`);
+    assert.ok(best > 0.6, `${file}: ${top} only ${best.toFixed(2)}`);
   }
 });
 
 test('prediction with a prior and the MCMC posterior on a measured spectrum', async () => {
-  const file = 'data/xanes_refs/parseq_cu/CuO_lnt.fio';
+  const file = 'data/xanes_refs/xasdatalib_cu/CuO_tenorite_13K_01.xdi';
   const sp = prepareSpectrum(await readSpectrum(file), file);
   const p = predictComposition(cnn, lib, sp.energyEv, sp.norm, {
     seed: 1,

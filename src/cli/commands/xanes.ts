@@ -407,7 +407,7 @@ function registerPredict(xanes: Command): void {
     .option('--prior-strength <a0>', 'Dirichlet concentration of the expected composition', '4')
     .option('--candidates <names...>', 'references of the posterior (default: found by the network)')
     .option('--no-posterior', 'skip the MCMC posterior')
-    .option('--steps <n>', 'MCMC steps per walker', '3000')
+    .option('--steps <n>', 'MCMC steps per walker', '5000')
     .option('--burn-in <n>', 'MCMC burn-in steps', '1000')
     .option('--walkers <n>', 'MCMC walkers')
     .option('--seed <n>', 'seed', '1')
