@@ -223,3 +223,24 @@ export function predictComposition(
   }
   return { labels, cnn: est, cnnWithPrior, candidates, posterior, energyEv, data: norm, warnings };
 }
+
+/** Parses 'NAME:FRACTION,NAME:FRACTION,…' (reference names may contain ':'; the last one separates). */
+export function parseExpectedComposition(
+  text: string | undefined,
+  strength: number,
+): ExpectedComposition | undefined {
+  if (!text) return undefined;
+  const fractions: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const i = part.lastIndexOf(':');
+    const v = Number(part.slice(i + 1));
+    if (i <= 0 || !Number.isFinite(v)) {
+      throw new XasInputError(`expected composition '${text}'`, {
+        field: 'prior',
+        expected: 'NAME:FRACTION,NAME:FRACTION,...',
+      });
+    }
+    fractions[part.slice(0, i)] = v;
+  }
+  return { fractions, strength };
+}

@@ -4,6 +4,7 @@
  */
 import { SOFTWARE } from '../core/spectrum.js';
 import type { LcfResult } from './lcf.js';
+import type { McrResult } from './mcr-als.js';
 import type { PcaFitResult, PcaModel } from './pca.js';
 import type { PredictResult } from './predict.js';
 
@@ -106,5 +107,16 @@ export function predictJson(p: PredictResult): Record<string, unknown> {
         }
       : null,
     warnings: p.warnings,
+  };
+}
+
+export function mcrJson(mcr: McrResult, labels: string[]): Record<string, unknown> {
+  return {
+    components: mcr.spectra.length,
+    lackOfFitPercent: mcr.lackOfFitPercent,
+    iterations: mcr.iterations,
+    converged: mcr.converged,
+    concentrations: Object.fromEntries(labels.map((l, i) => [l, Array.from(mcr.concentrations[i])])),
+    spectra: mcr.spectra,
   };
 }

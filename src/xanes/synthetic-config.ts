@@ -3,6 +3,7 @@
  * distortion, each a plain parameter recorded with the data it produced. Ranges are uniform unless
  * named log-uniform; a distortion with probability 0 (or a zero range) is off.
  */
+import { readFileSync } from 'node:fs';
 import { XasInputError } from '../core/errors.js';
 
 export type Range = [number, number];
@@ -152,4 +153,17 @@ export function gridRelative(c: SyntheticConfig): Float64Array {
   const g = new Float64Array(c.grid.points);
   for (let i = 0; i < g.length; i++) g[i] = c.grid.startEv + i * c.grid.stepEv;
   return g;
+}
+
+/** Settings from a JSON file of SyntheticConfig fields (the rest default); the default without a file. */
+export function syntheticConfigFromFile(path: string | undefined): SyntheticConfig {
+  if (!path) return defaultSyntheticConfig();
+  try {
+    return defaultSyntheticConfig(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (err) {
+    throw new XasInputError(`cannot read the synthetic-data settings: ${(err as Error).message}`, {
+      file: path,
+      expected: 'JSON with SyntheticConfig fields',
+    });
+  }
 }

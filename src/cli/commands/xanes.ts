@@ -4,7 +4,6 @@
  * (train) and the composition of a measured spectrum by the network and the Bayesian posterior
  * (predict). JSON outputs are written atomically; plots as PNG + SVG.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { toJson, writeFileAtomic } from '../../core/atomic-write.js';
 import { XasInputError } from '../../core/errors.js';
@@ -19,10 +18,11 @@ import { loadLibrary, saveLibrary } from '../../xanes/library-file.js';
 import { mcrAls } from '../../xanes/mcr-als.js';
 import { pcaTrain, targetTransform } from '../../xanes/pca.js';
 import { type Chart, lcfCharts, predictCharts } from '../../xanes/plots.js';
-import { type ExpectedComposition, predictComposition } from '../../xanes/predict.js';
-import { fitAllJson, lcfJson, pcaJson, predictJson } from '../../xanes/result-json.js';
+import { parseExpectedComposition, predictComposition } from '../../xanes/predict.js';
+import { lcfText, libraryText, pcaText, predictText } from '../../xanes/report-text.js';
+import { fitAllJson, lcfJson, mcrJson, pcaJson, predictJson } from '../../xanes/result-json.js';
 import { curveOf, prepareSpectrum, resolveFitRange } from '../../xanes/spectrum-input.js';
-import { defaultSyntheticConfig, type SyntheticConfig } from '../../xanes/synthetic-config.js';
+import { syntheticConfigFromFile } from '../../xanes/synthetic-config.js';
 import { trainXanesCnn } from '../../xanes/train-pipeline.js';
 
 function num(text: string | undefined, name: string): number | undefined {
@@ -98,12 +98,7 @@ function registerRefs(xanes: Command): void {
         },
       });
       saveLibrary(o.out, lib);
-      say(`${lib.references.length} references, ${lib.element ?? '?'} ${lib.edge ?? '?'} edge → ${o.out}`);
-      for (const r of lib.references) {
-        say(
-          `  ${r.name.padEnd(30)} E0 ${r.e0.toFixed(2)} eV  step ${r.edgeStep.toPrecision(4)}  ${r.meta.species ?? ''}${r.meta.oxidationState !== undefined ? ` (${r.meta.oxidationState})` : ''}${r.energyShiftEv ? `  shift ${r.energyShiftEv.toFixed(3)} eV` : ''}`,
-        );
-      }
+      for (const line of libraryText(lib, o.out)) say(line);
       for (const w of lib.warnings) process.stderr.write(`warning: ${w}\n`);
     });
 }
@@ -166,16 +161,7 @@ function registerLcf(xanes: Command): void {
       const fitall = o.fitall
         ? lincomboFitAll(curveOf(sp, array), refs, { ...opts, maxComponents: int(o.fitall, 'fitall', 2) })
         : null;
-      say(
-        `${sp.label}: ${r.npts} points ${r.x[0]}–${r.x[r.npts - 1]} eV, R-factor ${r.rfactor.toExponential(3)}, reduced χ² ${r.redchi.toExponential(3)}`,
-      );
-      r.labels.forEach((l, j) => {
-        say(
-          `  ${l.padEnd(30)} ${r.weights[j].toFixed(4)} ± ${r.stderr[j].toFixed(4)}${r.atBound[j] ? ' (at bound)' : ''}`,
-        );
-      });
-      if (r.e0Shift !== null)
-        say(`  e0 shift ${r.e0Shift.toFixed(3)} ± ${(r.e0ShiftStderr ?? 0).toFixed(3)} eV`);
+      for (const line of lcfText(r, sp.label)) say(line);
       for (const w of [...notes, ...lib.warnings, ...r.warnings]) process.stderr.write(`warning: ${w}\n`);
       if (o.json) {
         const doc = {
@@ -231,43 +217,14 @@ function registerPca(xanes: Command): void {
             ncomps,
           )
         : [];
-      say(
-        `${model.labels.length} spectra, ${model.x.length} points; IND minimum at ${model.nsig} components, F-test: ${model.nsigF} significant at 5 %`,
-      );
-      model.eigenvalues.forEach((v, k) => {
-        if (k < 10)
-          say(
-            `  ${String(k + 1).padStart(2)}  eigenvalue ${v.toPrecision(5)}  variance ${(100 * model.variances[k]).toFixed(2)} %  IND ${model.ind[k + 1]?.toPrecision(4) ?? '-'}  F ${model.fSignificance[k].toFixed(2)} %`,
-          );
-      });
-      for (const t of tt)
-        say(
-          `  target ${t.label}: χ² ${t.chiSquare.toPrecision(4)}, R ${t.rfactor.toExponential(2)}, scale ${t.scale.toFixed(4)}`,
-        );
       const nmcr = int(o.mcr, 'mcr', 1);
       const mcr = nmcr ? mcrAls(model.ydat, { components: nmcr }) : null;
-      if (mcr) {
-        say(
-          `MCR-ALS, ${nmcr} components: lack of fit ${mcr.lackOfFitPercent.toFixed(3)} % after ${mcr.iterations} iterations${mcr.converged ? '' : ' (not converged)'}`,
-        );
-        model.labels.forEach((l, i) => {
-          say(`  ${l.padEnd(30)} ${Array.from(mcr.concentrations[i], (v) => v.toFixed(3)).join('  ')}`);
-        });
-      }
+      for (const line of pcaText(model, tt, mcr)) say(line);
       if (o.json) {
-        const mcrDoc = mcr
-          ? {
-              components: nmcr,
-              lackOfFitPercent: mcr.lackOfFitPercent,
-              iterations: mcr.iterations,
-              converged: mcr.converged,
-              concentrations: Object.fromEntries(
-                model.labels.map((l, i) => [l, Array.from(mcr.concentrations[i])]),
-              ),
-              spectra: mcr.spectra,
-            }
-          : null;
-        writeFileAtomic(o.json, `${toJson({ ...pcaJson(model, tt), mcr: mcrDoc }, 1)}\n`);
+        writeFileAtomic(
+          o.json,
+          `${toJson({ ...pcaJson(model, tt), mcr: mcr ? mcrJson(mcr, model.labels) : null }, 1)}\n`,
+        );
       }
       if (o.plot) {
         const comps: Chart = {
@@ -296,18 +253,6 @@ function registerPca(xanes: Command): void {
         await writePlots(o.plot, charts);
       }
     });
-}
-
-function readConfig(path: string | undefined): SyntheticConfig {
-  if (!path) return defaultSyntheticConfig();
-  try {
-    return defaultSyntheticConfig(JSON.parse(readFileSync(path, 'utf8')));
-  } catch (err) {
-    throw new XasInputError(`cannot read the synthetic-data settings: ${(err as Error).message}`, {
-      file: path,
-      expected: 'JSON with SyntheticConfig fields',
-    });
-  }
 }
 
 function registerTrain(xanes: Command): void {
@@ -340,7 +285,7 @@ function registerTrain(xanes: Command): void {
       process.once('SIGINT', stop);
       try {
         const { cnn, validation } = await trainXanesCnn(lib, {
-          config: readConfig(o.config),
+          config: syntheticConfigFromFile(o.config),
           trainSpectra: int(o.spectra, 'spectra', 10) as number,
           calibrationSpectra: int(o.calibration, 'calibration', 10) as number,
           validationSpectra: int(o.validation, 'validation', 10) as number,
@@ -373,22 +318,6 @@ function registerTrain(xanes: Command): void {
         process.off('SIGINT', stop);
       }
     });
-}
-
-function parsePrior(text: string | undefined, strength: number): ExpectedComposition | undefined {
-  if (!text) return undefined;
-  const fractions: Record<string, number> = {};
-  for (const part of text.split(',')) {
-    const i = part.lastIndexOf(':');
-    const v = Number(part.slice(i + 1));
-    if (i <= 0 || !Number.isFinite(v))
-      throw new XasInputError(`--prior '${text}'`, {
-        field: 'prior',
-        expected: 'NAME:FRACTION,NAME:FRACTION,...',
-      });
-    fractions[part.slice(0, i)] = v;
-  }
-  return { fractions, strength };
 }
 
 function registerPredict(xanes: Command): void {
@@ -424,7 +353,7 @@ function registerPredict(xanes: Command): void {
       });
       const seed = int(o.seed, 'seed', 0) as number;
       const p = predictComposition(cnn, lib, sp.energyEv, sp.norm, {
-        prior: parsePrior(o.prior, num(o.priorStrength, 'prior-strength') as number),
+        prior: parseExpectedComposition(o.prior, num(o.priorStrength, 'prior-strength') as number),
         candidates: o.candidates,
         posterior: o.posterior,
         steps: int(o.steps, 'steps', 10),
@@ -432,24 +361,7 @@ function registerPredict(xanes: Command): void {
         walkers: int(o.walkers, 'walkers', 4),
         seed,
       });
-      say(`${sp.label}: network fractions (calibrated 90 % intervals)`);
-      for (const c of p.cnn.filter((x) => x.mean >= 0.01)) {
-        const i90 = c.intervals.find((q) => q.level === 0.9);
-        say(
-          `  ${c.name.padEnd(30)} ${c.mean.toFixed(3)}  [${i90?.lower.toFixed(3)}, ${i90?.upper.toFixed(3)}]`,
-        );
-      }
-      if (p.posterior) {
-        say(`posterior over ${p.candidates.join(', ')} (mean, 90 % credible interval):`);
-        p.posterior.fractions.forEach((f, j) => {
-          say(
-            `  ${p.posterior?.labels[j].padEnd(30)} ${f.mean.toFixed(3)}  [${f.intervals[1].lower.toFixed(3)}, ${f.intervals[1].upper.toFixed(3)}]`,
-          );
-        });
-        say(
-          `  energy shift ${p.posterior.shiftEv.mean.toFixed(2)} ± ${p.posterior.shiftEv.sd.toFixed(2)} eV, noise σ ${p.posterior.noiseSigma.mean.toExponential(2)}, acceptance ${p.posterior.diagnostics.meanAcceptance.toFixed(2)}`,
-        );
-      }
+      for (const line of predictText(p, sp.label)) say(line);
       for (const w of [...notes, ...p.warnings]) process.stderr.write(`warning: ${w}\n`);
       if (o.json) {
         writeFileAtomic(
