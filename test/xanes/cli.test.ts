@@ -4,7 +4,7 @@
  * R-factor; equal to Larch), refs (library file), pca (JSON), and clear errors on bad input.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -16,22 +16,16 @@ const dir = mkdtempSync(join(tmpdir(), 'xasflow-xanes-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(args: string[]): Promise<string> {
-  const program = new Command().exitOverride();
-  registerXanesCommands(program);
+  // output goes through commander's configureOutput, so the test reporter's stdout is untouched
   let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'xasflow', ...args]);
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
+  const program = new Command().exitOverride().configureOutput({
+    writeOut: (s) => {
+      out += s;
+    },
+    writeErr: () => {},
+  });
+  registerXanesCommands(program);
+  await program.parseAsync(['node', 'xasflow', ...args]);
   return out;
 }
 
@@ -195,4 +189,93 @@ test('bad input gives clear errors', async () => {
     /--array 'chi'/,
   );
   await assert.rejects(run(['xanes', 'lcf', `${AU}/nothere.dat`, '--refs', ...refs]), /nothere/);
+});
+
+test('xanes train (tiny) and xanes predict (shipped network): JSON and plots', async () => {
+  const lib = join(dir, 'cu3.json');
+  const lisa = 'data/xanes_refs/lisa_esrf_cu';
+  await run([
+    'xanes',
+    'refs',
+    `${lisa}/CuO_111.xdi`,
+    `${lisa}/Cu2O_111.xdi`,
+    `${lisa}/Cu_foil_111.xdi`,
+    '--out',
+    lib,
+  ]);
+  const model = join(dir, 'tiny-model');
+  const config = join(dir, 'synth.json');
+  writeFileSync(config, JSON.stringify({ components: [1, 3], shiftEv: [-0.5, 0.5] }));
+  const text = await run([
+    'xanes',
+    'train',
+    '--library',
+    lib,
+    '--out',
+    model,
+    '--config',
+    config,
+    '--spectra',
+    '300',
+    '--calibration',
+    '100',
+    '--validation',
+    '100',
+    '--members',
+    '1',
+    '--epochs',
+    '2',
+    '--width',
+    '4',
+    '--workers',
+    '1',
+  ]);
+  assert.match(text, /validation \(100 spectra\): MAE/);
+  assert.ok(existsSync(join(model, 'model.xnn')) && existsSync(join(model, 'meta.json')));
+  const out = join(dir, 'pred.json');
+  const spectrum = 'data/xanes_refs/xasdatalib_cu/CuO_tenorite_13K_01.xdi';
+  await run([
+    'xanes',
+    'predict',
+    spectrum,
+    '--model',
+    'models/xanes-cu-k',
+    '--library',
+    'models/xanes-cu-k/library.json',
+    '--steps',
+    '600',
+    '--burn-in',
+    '200',
+    '--seed',
+    '4',
+    '--json',
+    out,
+    '--plot',
+    join(dir, 'pred'),
+  ]);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(doc.seed, 4);
+  assert.ok(doc.cnn['CuO_111.xdi'].mean > 0.8);
+  assert.ok(doc.posterior.fractions['CuO_111.xdi'].mean > 0.8);
+  assert.equal(doc.posterior.diagnostics.steps, 600);
+  for (const k of ['fit', 'residual', 'fractions'])
+    assert.ok(existsSync(join(dir, `pred-${k}.png`)) && existsSync(join(dir, `pred-${k}.svg`)));
+  await assert.rejects(
+    run(['xanes', 'predict', spectrum, '--model', 'models/xanes-cu-k', '--library', lib, '--no-posterior']),
+    /library lacks the network's references/,
+  );
+  await assert.rejects(
+    run([
+      'xanes',
+      'predict',
+      spectrum,
+      '--model',
+      'models/xanes-cu-k',
+      '--library',
+      'models/xanes-cu-k/library.json',
+      '--prior',
+      'CuO_111.xdi',
+    ]),
+    /NAME:FRACTION/,
+  );
 });

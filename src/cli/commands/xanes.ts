@@ -57,8 +57,16 @@ async function writePlots(prefix: string, charts: Record<string, Chart>): Promis
   return out;
 }
 
-function say(text: string): void {
-  process.stdout.write(`${text}\n`);
+/** Line writers through the command's configured output (commander's configureOutput). */
+function writers(cmd: Command): {
+  say: (text: string) => void;
+  warn: (text: string) => void;
+  log: (text: string) => void;
+} {
+  const cfg = cmd.configureOutput() as { writeOut?: (s: string) => void; writeErr?: (s: string) => void };
+  const out = cfg.writeOut ?? ((t: string) => process.stdout.write(t));
+  const err = cfg.writeErr ?? ((t: string) => process.stderr.write(t));
+  return { say: (t) => out(`${t}\n`), warn: (t) => err(`warning: ${t}\n`), log: (t) => err(`${t}\n`) };
 }
 
 function registerRefs(xanes: Command): void {
@@ -78,7 +86,8 @@ function registerRefs(xanes: Command): void {
     .option('--norm1 <eV>', 'post-edge range start')
     .option('--norm2 <eV>', 'post-edge range end')
     .option('--nnorm <n>', 'post-edge polynomial degree')
-    .action(async (files: string[], o) => {
+    .action(async (files: string[], o, cmd: Command) => {
+      const { say, warn } = writers(cmd);
       if (o.align !== 'none' && o.align !== 'reference-channel')
         throw new XasInputError(`--align '${o.align}'`, {
           field: 'align',
@@ -99,7 +108,7 @@ function registerRefs(xanes: Command): void {
       });
       saveLibrary(o.out, lib);
       for (const line of libraryText(lib, o.out)) say(line);
-      for (const w of lib.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of lib.warnings) warn(w);
     });
 }
 
@@ -128,7 +137,8 @@ function registerLcf(xanes: Command): void {
     .option('--fitall <n>', 'also fit every combination of 2 to n references, ranked by reduced χ²')
     .option('--json <file>', 'write the result as JSON')
     .option('--plot <prefix>', 'write fit and residual plots (PNG + SVG)')
-    .action(async (unknownArg: string, o) => {
+    .action(async (unknownArg: string, o, cmd: Command) => {
+      const { say, warn } = writers(cmd);
       const notes: string[] = [];
       const lib = await libraryFromArguments(o.refs, { normalized: o.normalized });
       const sp = prepareSpectrum(
@@ -162,7 +172,7 @@ function registerLcf(xanes: Command): void {
         ? lincomboFitAll(curveOf(sp, array), refs, { ...opts, maxComponents: int(o.fitall, 'fitall', 2) })
         : null;
       for (const line of lcfText(r, sp.label)) say(line);
-      for (const w of [...notes, ...lib.warnings, ...r.warnings]) process.stderr.write(`warning: ${w}\n`);
+      for (const w of [...notes, ...lib.warnings, ...r.warnings]) warn(w);
       if (o.json) {
         const doc = {
           software: SOFTWARE,
@@ -202,7 +212,8 @@ function registerPca(xanes: Command): void {
     .option('--mcr <n>', 'also resolve the series into n components by MCR-ALS (closure, non-negativity)')
     .option('--json <file>', 'write the result as JSON')
     .option('--plot <prefix>', 'write component and target plots (PNG + SVG)')
-    .action(async (files: string[], o) => {
+    .action(async (files: string[], o, cmd: Command) => {
+      const { say, warn } = writers(cmd);
       const lib = await libraryFromArguments(files, { normalized: o.normalized });
       const model = pcaTrain(
         lib.references.map((r) => curveOf(r, 'norm')),
@@ -220,6 +231,7 @@ function registerPca(xanes: Command): void {
       const nmcr = int(o.mcr, 'mcr', 1);
       const mcr = nmcr ? mcrAls(model.ydat, { components: nmcr }) : null;
       for (const line of pcaText(model, tt, mcr)) say(line);
+      for (const w of lib.warnings) warn(w);
       if (o.json) {
         writeFileAtomic(
           o.json,
@@ -278,7 +290,8 @@ function registerTrain(xanes: Command): void {
     .option('--seed <n>', 'seed', '1')
     .option('--workers <n>', 'worker threads')
     .option('--checkpoints <dir>', 'checkpoint directory (rerun to resume)')
-    .action(async (o) => {
+    .action(async (o, cmd: Command) => {
+      const { say, log } = writers(cmd);
       const lib = loadLibrary(o.library);
       const ctrl = new AbortController();
       const stop = () => ctrl.abort();
@@ -298,10 +311,10 @@ function registerTrain(xanes: Command): void {
           checkpointDir: o.checkpoints,
           signal: ctrl.signal,
           libraryName: o.library,
-          onStage: (s) => process.stderr.write(`${s}\n`),
+          onStage: (t) => log(t),
           onEpoch: (p) =>
-            process.stderr.write(
-              `member ${p.member} epoch ${p.epoch} train ${p.trainLoss.toPrecision(4)} val ${p.valLoss?.toPrecision(4) ?? '-'}\n`,
+            log(
+              `member ${p.member} epoch ${p.epoch} train ${p.trainLoss.toPrecision(4)} val ${p.valLoss?.toPrecision(4) ?? '-'}`,
             ),
         });
         cnn.save(o.out);
@@ -343,7 +356,8 @@ function registerPredict(xanes: Command): void {
     .option('--normalized', 'the spectrum holds normalised μ(E) already')
     .option('--json <file>', 'write the result as JSON')
     .option('--plot <prefix>', 'write fit, residual and interval plots (PNG + SVG)')
-    .action(async (arg: string, o) => {
+    .action(async (arg: string, o, cmd: Command) => {
+      const { say, warn } = writers(cmd);
       const notes: string[] = [];
       const cnn = XanesCnn.load(o.model);
       const lib: XanesLibrary = loadLibrary(o.library);
@@ -362,7 +376,7 @@ function registerPredict(xanes: Command): void {
         seed,
       });
       for (const line of predictText(p, sp.label)) say(line);
-      for (const w of [...notes, ...p.warnings]) process.stderr.write(`warning: ${w}\n`);
+      for (const w of [...notes, ...p.warnings]) warn(w);
       if (o.json) {
         writeFileAtomic(
           o.json,
