@@ -6,6 +6,7 @@
  * Brent's method); one shift per reference (reference j evaluated at E − δⱼ, as ParSeq's and
  * Athena's LCF allow) is searched by Levenberg–Marquardt with box bounds.
  */
+import { brentMinimize } from '../core/brent.js';
 import { type LsqBounds, solveConstrainedLsq } from './constrained-lsq.js';
 import type { Curve, FitMatrix } from './fit-matrix.js';
 import { derivLarchCubic, evalLarchCubic, larchCubic } from './interp.js';
@@ -18,78 +19,6 @@ export interface DataShiftFit {
   shiftedData: Float64Array;
   /** ∂residual/∂shift at the solution. */
   dShift: Float64Array;
-}
-
-/** Brent's minimisation of f on [a, b] around x (R. P. Brent, Algorithms for Minimization, 1973, ch. 5). */
-export function brentMinimize(
-  f: (x: number) => number,
-  a: number,
-  b: number,
-  x0: number,
-  tol = 1e-9,
-  maxIter = 200,
-): number {
-  const golden = 0.381966011250105;
-  let x = x0;
-  let w = x0;
-  let v = x0;
-  let fx = f(x);
-  let fw = fx;
-  let fv = fx;
-  let d = 0;
-  let e = 0;
-  for (let it = 0; it < maxIter; it++) {
-    const m = 0.5 * (a + b);
-    const tol1 = tol * Math.abs(x) + 1e-12;
-    const tol2 = 2 * tol1;
-    if (Math.abs(x - m) <= tol2 - 0.5 * (b - a)) break;
-    let useGolden = true;
-    if (Math.abs(e) > tol1) {
-      const r = (x - w) * (fx - fv);
-      let q = (x - v) * (fx - fw);
-      let p = (x - v) * q - (x - w) * r;
-      q = 2 * (q - r);
-      if (q > 0) p = -p;
-      q = Math.abs(q);
-      const etemp = e;
-      e = d;
-      if (Math.abs(p) < Math.abs(0.5 * q * etemp) && p > q * (a - x) && p < q * (b - x)) {
-        d = p / q;
-        const u = x + d;
-        if (u - a < tol2 || b - u < tol2) d = x < m ? tol1 : -tol1;
-        useGolden = false;
-      }
-    }
-    if (useGolden) {
-      e = x < m ? b - x : a - x;
-      d = golden * e;
-    }
-    const u = Math.abs(d) >= tol1 ? x + d : x + (d > 0 ? tol1 : -tol1);
-    const fu = f(u);
-    if (fu <= fx) {
-      if (u < x) b = x;
-      else a = x;
-      v = w;
-      fv = fw;
-      w = x;
-      fw = fx;
-      x = u;
-      fx = fu;
-    } else {
-      if (u < x) a = u;
-      else b = u;
-      if (fu <= fw || w === x) {
-        v = w;
-        fv = fw;
-        w = u;
-        fw = fu;
-      } else if (fu <= fv || v === x || v === w) {
-        v = u;
-        fv = fu;
-      }
-    }
-  }
-  return x;
 }
 
 /** Local bracket [a, b] around x of a minimum of f, walking downhill from x0 with doubling steps in [lo, hi]. */
@@ -135,7 +64,7 @@ export function fitDataShift(m: FitMatrix, b: LsqBounds, maxShift: number): Data
     solveConstrainedLsq(m.a, shifted(d), m.npts, m.ncomps, b, undefined, m.labels).chisqr;
   const x0 = Math.min(maxShift, 0.01);
   const [lo, hi, xs] = bracket(profile, x0, -maxShift, maxShift, 0.1);
-  const shift = brentMinimize(profile, lo, hi, xs, 1e-10);
+  const shift = brentMinimize(profile, lo, hi, { x0: xs, relTol: 1e-10, absTol: 1e-12 }).x;
   const y = shifted(shift);
   const sol = solveConstrainedLsq(m.a, y, m.npts, m.ncomps, b, undefined, m.labels);
   const dShift = new Float64Array(m.npts);

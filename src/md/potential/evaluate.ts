@@ -4,6 +4,7 @@
  * over the lattice parameter (what LAMMPS `fix box/relax iso 0` + `minimize` gives for a perfect
  * cubic crystal, where all forces vanish by symmetry).
  */
+import { brentMinimize } from '../../core/brent.js';
 import { XasInputError } from '../../core/errors.js';
 import { type Atoms, atomCount, boxVolume } from '../../structure/atoms.js';
 import { buildLattice, type LatticeStructure } from '../../structure/lattice.js';
@@ -78,64 +79,9 @@ export function equilibriumLattice(
   tolAngstrom = 1e-7,
 ): LatticeMinimum {
   const f = (a: number) => latticeEnergyPerAtom(model, structure, a, element, cOverA);
-  let [a, b] = range;
+  const [a, b] = range;
   if (!(b > a && a > 0))
     throw new XasInputError(`range ${range}`, { field: 'range', expected: '0 < aLo < aHi' });
-  const g = (3 - Math.sqrt(5)) / 2;
-  let x = a + g * (b - a);
-  let w = x;
-  let v = x;
-  let fx = f(x);
-  let fw = fx;
-  let fv = fx;
-  let d = 0;
-  let e = 0;
-  for (let iter = 0; iter < 200; iter++) {
-    const m = 0.5 * (a + b);
-    const tol1 = tolAngstrom + 1e-10 * Math.abs(x);
-    if (Math.abs(x - m) <= 2 * tol1 - 0.5 * (b - a)) break;
-    let useGolden = true;
-    if (Math.abs(e) > tol1) {
-      const r = (x - w) * (fx - fv);
-      let q = (x - v) * (fx - fw);
-      let p = (x - v) * q - (x - w) * r;
-      q = 2 * (q - r);
-      if (q > 0) p = -p;
-      q = Math.abs(q);
-      if (Math.abs(p) < Math.abs(0.5 * q * e) && p > q * (a - x) && p < q * (b - x)) {
-        e = d;
-        d = p / q;
-        useGolden = false;
-      }
-    }
-    if (useGolden) {
-      e = (x < m ? b : a) - x;
-      d = g * e;
-    }
-    const u = Math.abs(d) >= tol1 ? x + d : x + Math.sign(d || 1) * tol1;
-    const fu = f(u);
-    if (fu <= fx) {
-      if (u < x) b = x;
-      else a = x;
-      v = w;
-      fv = fw;
-      w = x;
-      fw = fx;
-      x = u;
-      fx = fu;
-    } else {
-      if (u < x) a = u;
-      else b = u;
-      if (fu <= fw || w === x) {
-        v = w;
-        fv = fw;
-        w = u;
-        fw = fu;
-      } else if (fu <= fv || v === x || v === w) {
-        v = u;
-        fv = fu;
-      }
-    }
-  }
+  const { x, fx } = brentMinimize(f, a, b, { relTol: 1e-10, absTol: tolAngstrom });
   return { aAngstrom: x, cohesiveEnergyEv: -fx };
 }
