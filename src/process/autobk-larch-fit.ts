@@ -13,7 +13,7 @@ import { tmpF64 } from './arena.js';
 import type { AutobkDesign } from './autobk-design.js';
 import type { AutobkSolution, ClampRows } from './autobk-solve.js';
 import { applyQt, rMatrix } from './linalg.js';
-import { type LmProblem, lmdif } from './minpack-lm.js';
+import { type LmProblem, lmCovariance, lmdif } from './minpack-lm.js';
 import { type ProcessWasm, processWasm } from './wasm-kernels.js';
 
 export function solveAutobkLarch(
@@ -140,7 +140,13 @@ export function solveAutobkLarch(
     ndata: nout + ncl,
     chisqr: fnorm * fnorm,
     iterations: res.nfev,
-    covariance: pivotedCovariance(res.r, res.ipvt, n),
+    covariance: lmCovariance(
+      res.r,
+      res.ipvt,
+      n,
+      'autobk: singular Jacobian, no covariance for delta_chi',
+      (len) => tmpF64(len, true),
+    ),
   };
 }
 
@@ -199,31 +205,4 @@ function hypot(a: number, b: number): number {
   const p = x / max;
   const q = y / max;
   return Math.sqrt(p * p + q * q) * max;
-}
-
-/** (JᵀJ)⁻¹ from the pivoted QR J·P = Q·R (as scipy's leastsq builds cov_x). */
-function pivotedCovariance(r: Float64Array, ipvt: Int32Array, n: number): Float64Array {
-  const rinv = tmpF64(n * n, true);
-  for (let j = 0; j < n; j++) {
-    if (r[j * n + j] === 0)
-      throw new XasNumericalError('autobk: singular Jacobian, no covariance for delta_chi');
-    rinv[j * n + j] = 1 / r[j * n + j];
-    for (let i = j - 1; i >= 0; i--) {
-      let s = 0;
-      for (let k = i + 1; k <= j; k++) s += r[i * n + k] * rinv[k * n + j];
-      rinv[i * n + j] = -s / r[i * n + i];
-    }
-  }
-  const cov = tmpF64(n * n, true);
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let s = 0;
-      for (let k = b; k < n; k++) s += rinv[a * n + k] * rinv[b * n + k];
-      const pa = ipvt[a];
-      const pb = ipvt[b];
-      cov[pa * n + pb] = s;
-      cov[pb * n + pa] = s;
-    }
-  }
-  return cov;
 }

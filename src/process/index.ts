@@ -37,6 +37,7 @@ export {
 } from './ftwindow.js';
 export { type InterpKind, larchInterp } from './interp.js';
 export { type MergeOptions, type MergeResult, mergeGroups, type ScanInput } from './merge.js';
+export { type LmOptions, type LmResult, leastsq, lmCovariance } from './minpack-lm.js';
 export { type PreEdgeOptions, type PreEdgeParams, type PreEdgeResult, preEdge } from './pre-edge.js';
 export { type RebinOptions, type RebinResult, rebinXafs } from './rebin.js';
 export { type SortXafsResult, sortXafs } from './sort.js';

@@ -9,6 +9,7 @@
  * J̃ᵀJ̃ = JᵀJ and J̃ᵀf̃ = Jᵀf, plus the true norm |f|; every quantity the algorithm uses depends on
  * (J, f) only through these, so the iterates are those of the full problem.
  */
+import { XasNumericalError } from '../core/errors.js';
 import { outF64, tmpF64 } from './arena.js';
 
 export interface LmProblem {
@@ -443,4 +444,39 @@ export function leastsq(
     },
   };
   return lmdif(problem, x0, opts);
+}
+
+/**
+ * (JᵀJ)⁻¹ from the pivoted QR J·P = Q·R of an lmdif result (r row-major upper, ipvt its column
+ * permutation), as scipy's leastsq builds cov_x. `alloc` supplies zeroed scratch/result arrays.
+ */
+export function lmCovariance(
+  r: Float64Array,
+  ipvt: Int32Array,
+  n: number,
+  singularMessage = 'singular Jacobian: the parameters are not determined by the data',
+  alloc: (length: number) => Float64Array = (length) => new Float64Array(length),
+): Float64Array {
+  const rinv = alloc(n * n);
+  for (let j = 0; j < n; j++) {
+    if (r[j * n + j] === 0) throw new XasNumericalError(singularMessage);
+    rinv[j * n + j] = 1 / r[j * n + j];
+    for (let i = j - 1; i >= 0; i--) {
+      let s = 0;
+      for (let k = i + 1; k <= j; k++) s += r[i * n + k] * rinv[k * n + j];
+      rinv[i * n + j] = -s / r[i * n + i];
+    }
+  }
+  const cov = alloc(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      let s = 0;
+      for (let k = b; k < n; k++) s += rinv[a * n + k] * rinv[b * n + k];
+      const pa = ipvt[a];
+      const pb = ipvt[b];
+      cov[pa * n + pb] = s;
+      cov[pb * n + pa] = s;
+    }
+  }
+  return cov;
 }

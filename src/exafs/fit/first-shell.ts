@@ -6,12 +6,13 @@
  * covariance scaled by reduced χ² and then rescaled to the number of independent points, as
  * feffit does; χ² and reduced χ² are rescaled to n_idp as well.
  */
-import { XasInputError } from '../../core/errors.js';
+import { XasInputError, XasNumericalError } from '../../core/errors.js';
+import { leastsq, lmCovariance } from '../../process/index.js';
 import type { FeffPathData } from '../feff/dat.js';
 import { pathChi, preparePath } from '../path-equation.js';
-import { levenbergMarquardt } from './levenberg-marquardt.js';
 import {
   type FeffitTransformOptions,
+  type PreparedData,
   prepareData,
   resolveTransform,
   transformedResidual,
@@ -59,7 +60,6 @@ export interface FirstShellFitResult {
 }
 
 const NAMES = ['nS02', 'e0Ev', 'deltaR', 'sigma2', 'c3'] as const;
-const SCALES = [1, 1, 0.01, 0.001, 1e-4];
 
 export function fitFirstShell(
   data: { k: ArrayLike<number>; chi: ArrayLike<number>; deltaChi?: ArrayLike<number> },
@@ -90,7 +90,7 @@ export function fitFirstShell(
       expected: 'a wider k or R range',
     });
   }
-  const fit = levenbergMarquardt((x) => transformedResidual(d, model(x)), x0, { scale: SCALES.slice(0, nv) });
+  const fit = feffitLeastsq(d, model, x0);
   const npts = fit.residual.length;
   const dataOnly = transformedResidual(d, null);
   const dataSq = dataOnly.reduce((s, v) => s + v * v, 0);
@@ -131,4 +131,41 @@ export function fitFirstShell(
     chiData: d.chi,
     chiModel: model(fit.x),
   };
+}
+
+/**
+ * lmfit's Minimizer.leastsq as Larch's feffit runs it: MINPACK lmdif with ftol = xtol = 1.49012e-8,
+ * gtol = 0, factor 100, forward differences at machine precision, maxfev = 2·2000·(n + 1).
+ */
+function feffitLeastsq(d: PreparedData, model: (x: ArrayLike<number>) => Float64Array, x0: number[]) {
+  const n = x0.length;
+  const m = transformedResidual(d, model(x0)).length;
+  let nfev = 0;
+  const res = leastsq(
+    (x, out) => {
+      nfev++;
+      const r = transformedResidual(d, model(x));
+      for (let i = 0; i < m; i++) {
+        if (!Number.isFinite(r[i])) {
+          throw new XasNumericalError(
+            `the fit residual is not finite at parameters [${Array.from(x).join(', ')}]`,
+          );
+        }
+        out[i] = r[i];
+      }
+    },
+    m,
+    x0,
+    { ftol: 1.49012e-8, xtol: 1.49012e-8, gtol: 0, epsfcn: 0, maxfev: 4000 * (n + 1), factor: 100 },
+  );
+  if (res.info < 1 || res.info > 4) {
+    throw new XasNumericalError(
+      `the first-shell fit did not converge (MINPACK info ${res.info} after ${res.nfev} evaluations)`,
+    );
+  }
+  const x = Float64Array.from(res.x);
+  const residual = transformedResidual(d, model(x));
+  let chiSquare = 0;
+  for (let i = 0; i < residual.length; i++) chiSquare += residual[i] * residual[i];
+  return { x, residual, chiSquare, covariance: lmCovariance(res.r, res.ipvt, n), nfev };
 }
