@@ -5,6 +5,7 @@
  * approximate='none'), log-gamma (Lanczos, g = 7, n = 9) and digamma (recurrence + asymptotic
  * series) for the Dirichlet likelihood.
  */
+import { lnGamma } from '../../core/gamma.js';
 
 /** Complementary error function. */
 export function erfc(x: number): number {
@@ -62,20 +63,8 @@ export function softplusGrad(x: number): number {
   return x > 20 ? 1 : 1 / (1 + Math.exp(-x));
 }
 
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
 /** ln Γ(x) for x > 0. */
-export function lgamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  const z = x - 1;
-  let a = LANCZOS[0];
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
+export const lgamma = lnGamma;
 
 /** ψ(x) = d ln Γ / dx for x > 0. */
 export function digamma(x: number): number {
