@@ -99,7 +99,11 @@ export function lineChartSpec(chart: LineChart): TopLevelSpec {
     width: chart.width ?? 560,
     height: chart.height ?? 340,
     background: 'white',
-    config: { font: 'DejaVu Sans', legend: { orient: 'right' }, axis: { grid: true, gridOpacity: 0.35 } },
+    config: {
+      font: 'DejaVu Sans',
+      legend: { orient: 'right', labelLimit: 320 },
+      axis: { grid: true, gridOpacity: 0.35 },
+    },
     layer: layers,
   } as TopLevelSpec;
 }
