@@ -16,6 +16,7 @@ export * from './potential/eam-compute.js';
 export * from './potential/eam-file.js';
 export * from './potential/eam-model.js';
 export * from './potential/evaluate.js';
+export * from './potential/installed.js';
 export * from './potential/zhou2004.js';
 export * from './protocol/embedded-job.js';
 export * from './protocol/jobs.js';

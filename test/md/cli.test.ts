@@ -70,3 +70,29 @@ test('md preset / run / analyze round trip, and clear errors for bad input', () 
   assert.equal(broken.status, 1);
   assert.match(broken.stderr, /broken\.dump:11: frame declares 2 atoms but only 1 rows follow/);
 });
+
+test('md potentials lists the well-known potentials; md run --potential resolves names and reports missing files', () => {
+  const list = cli(['potentials']);
+  assert.equal(list.status, 0, list.stderr);
+  assert.match(
+    list.stdout,
+    /Zhou2004-Ni {2}eam\/alloy potentials\/Ni_Zhou2004\.eam\.alloy\n.*\n.*potentials\/Ni_Zhou2004\.eam\.alloy/,
+  );
+  // Installed here or not, the line says where it is or which package installs it.
+  assert.match(
+    list.stdout,
+    /Mishin1999-Ni {2}eam\/alloy Ni99\.eam\.alloy\n.*3393 \(1999\).*\n {6}(\/\S+Ni99\.eam\.alloy|not installed \(apt-get install lammps-examples\))\n/,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'md-cli-pot-'));
+  const proto = join(dir, 'q.json');
+  assert.equal(cli(['preset', 'quick-check', '--out', proto]).status, 0);
+  const shipped = cli(['run', proto, '--dry-run', '--potential', 'Zhou2004-Ni']);
+  assert.equal(shipped.status, 0, shipped.stderr);
+  assert.match(shipped.stdout, /potential: eam\/alloy \S+potentials\/Ni_Zhou2004\.eam\.alloy/);
+  const missing = cli(['run', proto, '--dry-run', '--potential', 'NotInstalled.eam.alloy']);
+  assert.equal(missing.status, 1);
+  assert.match(
+    missing.stderr,
+    /^xasflow: .*q\.json: field 'potential\.file': potential file 'NotInstalled\.eam\.alloy' not found; looked in: .*\/usr\/share\/lammps\/potentials\/NotInstalled\.eam\.alloy, \/usr\/share\/lammps\/examples\/\*\*\/NotInstalled\.eam\.alloy/,
+  );
+});

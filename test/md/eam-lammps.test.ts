@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { XasInputError } from '../../src/core/errors.js';
 import { parseFuncfl, parseSetfl, readEamFile } from '../../src/md/potential/eam-file.js';
 import { buildEamModel } from '../../src/md/potential/eam-model.js';
 import { equilibriumLattice, evaluateEam } from '../../src/md/potential/evaluate.js';
+import { resolvePotentialFile } from '../../src/md/potential/installed.js';
 import type { Atoms } from '../../src/structure/atoms.js';
 
 // Reference numbers: Debian LAMMPS (29 Sep 2021) through tools/md/force-fixture.ts.
@@ -32,14 +33,24 @@ function fixtureAtoms(): Atoms {
   };
 }
 
+/** The potential file where it is installed, or why not (the resolver's message names the package). */
+function locate(c: LammpsCase): { path?: string; why?: string } {
+  try {
+    return { path: resolvePotentialFile(c.potentialFile, process.cwd()) };
+  } catch (err) {
+    if (c.committed) throw err;
+    return { why: `not checked here: ${(err as Error).message}` };
+  }
+}
+
 for (const [name, c] of Object.entries(fixture.cases as Record<string, LammpsCase>)) {
-  const available = c.committed || existsSync(c.potentialFile);
+  const where = locate(c);
   test(`${name}: energy, forces and pressure equal LAMMPS pair_style ${c.pairStyle}`, (t) => {
-    if (!available) {
-      t.skip(`${c.potentialFile} not installed (Debian lammps-data); not checked`);
+    if (!where.path) {
+      t.skip(where.why);
       return;
     }
-    const model = buildEamModel(readEamFile(c.potentialFile, c.pairStyle === 'eam' ? 'funcfl' : 'setfl'));
+    const model = buildEamModel(readEamFile(where.path, c.pairStyle === 'eam' ? 'funcfl' : 'setfl'));
     const atoms = fixtureAtoms();
     const ev = evaluateEam(model, atoms);
     assert.ok(
@@ -59,11 +70,11 @@ for (const [name, c] of Object.entries(fixture.cases as Record<string, LammpsCas
     assert.ok(Math.abs(ev.virialPressureBar - c.pressureBar) <= 1e-6 * Math.abs(c.pressureBar));
   });
   test(`${name}: fcc lattice constant and cohesive energy equal LAMMPS box/relax`, (t) => {
-    if (!available) {
-      t.skip(`${c.potentialFile} not installed (Debian lammps-data); not checked`);
+    if (!where.path) {
+      t.skip(where.why);
       return;
     }
-    const model = buildEamModel(readEamFile(c.potentialFile, c.pairStyle === 'eam' ? 'funcfl' : 'setfl'));
+    const model = buildEamModel(readEamFile(where.path, c.pairStyle === 'eam' ? 'funcfl' : 'setfl'));
     const min = equilibriumLattice(model, 'fcc', 'Ni', [
       0.9 * c.fccLatticeAngstrom,
       1.1 * c.fccLatticeAngstrom,

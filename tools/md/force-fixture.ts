@@ -9,7 +9,11 @@
  *    and embedding, effective charge from the repulsive Zhou term). It is NOT a physical model, only a
  *    file that exercises the funcfl reader, LAMMPS's funcfl resampling and Z_i·Z_j pair rule in CI;
  *  - /usr/share/lammps/potentials/Ni_u3.eam (Foiles–Baskes–Daw 1986) when lammps-data is installed
- *    (GPL-2 data, so not committed: its test runs only where the file exists).
+ *    (GPL-2 data, so not committed: its test runs only where the file exists);
+ *  - Ni99.eam.alloy (Mishin, Farkas, Mehl 1999; NIST setfl installed by Debian lammps-examples), found
+ *    by name as protocols find it; not committed, its tests skip where it is missing. The same
+ *    configuration is also evaluated with the OpenKIM model of that potential (`pair_style kim`,
+ *    Debian openkim-models) as a cross-check of the table (`kimCrossChecks`; not a test of our code).
  * Run: node --import tsx tools/md/force-fixture.ts
  */
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -19,6 +23,7 @@ import { toJson, writeFileAtomic } from '../../src/core/atomic-write.js';
 import { Rng } from '../../src/core/rng.js';
 import { lammpsInfo, runLammps } from '../../src/md/lammps/lammps-exec.js';
 import { type EamTables, FUNCFL_ZZ_TO_EV_ANGSTROM, formatFuncfl } from '../../src/md/potential/eam-file.js';
+import { resolvePotentialFile } from '../../src/md/potential/installed.js';
 import { ZHOU2004_NI, zhouDensity, zhouEmbedding } from '../../src/md/potential/zhou2004.js';
 import { formatLammpsData } from '../../src/structure/lammps-data.js';
 import { readLammpsDump } from '../../src/structure/lammps-dump.js';
@@ -27,6 +32,15 @@ import { buildLattice, randomDisplace } from '../../src/structure/lattice.js';
 const out = 'test/fixtures/md/eam-lammps.json';
 const funcflPath = 'test/fixtures/md/funcfl-format-test.eam';
 const u3 = '/usr/share/lammps/potentials/Ni_u3.eam';
+const MISHIN_KIM = 'EAM_Dynamo_MishinFarkasMehl_1999_Ni__MO_400591584784_005';
+
+function findInstalled(name: string): string | undefined {
+  try {
+    return resolvePotentialFile(name, process.cwd());
+  } catch {
+    return undefined;
+  }
+}
 
 function funcflTestTables(): EamTables {
   const p = ZHOU2004_NI;
@@ -71,8 +85,49 @@ interface Case {
   name: string;
   style: string;
   coeff: string;
+  /** As recorded in the fixture (installed tables by their bare name, found as protocols find them). */
   file: string;
+  /** Path given to LAMMPS. */
+  path: string;
   committed: boolean;
+}
+
+interface CaseResult {
+  energyEv: number;
+  pressureBar: number;
+  forcesEvPerAngstrom: Float64Array;
+  fccLatticeAngstrom: number;
+  fccCohesiveEnergyEv: number;
+}
+
+/** The KIM model of a potential against LAMMPS with its table: how far the two tabulations differ. */
+function kimCrossChecks(
+  tables: Record<string, unknown>,
+  kim: Record<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, k] of Object.entries(kim)) {
+    const t = tables[name.replace(/-kim$/, '-setfl')] as CaseResult | undefined;
+    if (!t) continue;
+    const kr = k as unknown as CaseResult;
+    let fmax = 0;
+    let dmax = 0;
+    for (let i = 0; i < t.forcesEvPerAngstrom.length; i++) {
+      fmax = Math.max(fmax, Math.abs(t.forcesEvPerAngstrom[i]));
+      dmax = Math.max(dmax, Math.abs(t.forcesEvPerAngstrom[i] - kr.forcesEvPerAngstrom[i]));
+    }
+    out[name] = {
+      kimModel: k.potentialFile,
+      table: name.replace(/-kim$/, '-setfl'),
+      energyEv: kr.energyEv,
+      energyRelDiff: Math.abs(kr.energyEv - t.energyEv) / Math.abs(t.energyEv),
+      maxForceDiffOverMaxForce: dmax / fmax,
+      pressureBar: kr.pressureBar,
+      fccLatticeAngstrom: kr.fccLatticeAngstrom,
+      fccCohesiveEnergyEv: kr.fccCohesiveEnergyEv,
+    };
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
@@ -87,24 +142,57 @@ async function main(): Promise<void> {
       style: 'eam/alloy',
       coeff: '* *',
       file: 'potentials/Ni_Zhou2004.eam.alloy',
+      path: resolve('potentials/Ni_Zhou2004.eam.alloy'),
       committed: true,
     },
-    { name: 'funcfl-format-test', style: 'eam', coeff: '1 1', file: funcflPath, committed: true },
+    {
+      name: 'funcfl-format-test',
+      style: 'eam',
+      coeff: '1 1',
+      file: funcflPath,
+      path: resolve(funcflPath),
+      committed: true,
+    },
   ];
   if (existsSync(u3))
-    cases.push({ name: 'u3-funcfl', style: 'eam', coeff: '1 1', file: u3, committed: false });
+    cases.push({ name: 'u3-funcfl', style: 'eam', coeff: '1 1', file: u3, path: u3, committed: false });
+  const ni99 = findInstalled('Ni99.eam.alloy');
+  if (ni99) {
+    cases.push({
+      name: 'mishin1999-setfl',
+      style: 'eam/alloy',
+      coeff: '* *',
+      file: 'Ni99.eam.alloy',
+      path: ni99,
+      committed: false,
+    });
+  }
+  if (ni99) {
+    cases.push({
+      name: 'mishin1999-kim',
+      style: 'kim',
+      coeff: '',
+      file: MISHIN_KIM,
+      path: MISHIN_KIM,
+      committed: false,
+    });
+  }
   const results: Record<string, unknown> = {};
+  const kimResults: Record<string, Record<string, unknown>> = {};
   for (const c of cases) {
     const dir = mkdtempSync(join(tmpdir(), `xasflow-fix-${c.name}-`));
     writeFileAtomic(join(dir, 'config.data'), formatLammpsData(atoms, ['Ni'], { Ni: 58.6934 }));
     const element = c.style === 'eam/alloy' ? ' Ni' : '';
-    const deck = `units metal
+    const pair =
+      c.style === 'kim'
+        ? { units: `kim init ${c.path} metal`, inter: 'kim interactions Ni' }
+        : { units: 'units metal', inter: `pair_style ${c.style}\npair_coeff ${c.coeff} ${c.path}${element}` };
+    const deck = `${pair.units}
 atom_style atomic
 boundary p p p
 atom_modify map array
 read_data config.data
-pair_style ${c.style}
-pair_coeff ${c.coeff} ${resolve(c.file)}${element}
+${pair.inter}
 neighbor 1.0 bin
 thermo_style custom step pe press
 dump f all custom 1 forces.dump id type x y z fx fy fz
@@ -112,7 +200,7 @@ dump_modify f sort id format float %.17g
 run 0
 print "XASFLOW pe=$(pe:%.17g) press=$(press:%.17g)"
 clear
-units metal
+${pair.units}
 atom_style atomic
 boundary p p p
 lattice fcc 3.52
@@ -120,8 +208,7 @@ region box block 0 4 0 4 0 4
 create_box 1 box
 create_atoms 1 box
 mass 1 58.6934
-pair_style ${c.style}
-pair_coeff ${c.coeff} ${resolve(c.file)}${element}
+${pair.inter}
 fix br all box/relax iso 0.0
 min_style cg
 min_modify line quadratic
@@ -139,7 +226,7 @@ print "XASFLOW a=$(lx/4:%.17g) ec=$(-pe/atoms:%.17g)"
       forces[3 * i + 1] = frame.columns.fy[i];
       forces[3 * i + 2] = frame.columns.fz[i];
     }
-    results[c.name] = {
+    (c.style === 'kim' ? kimResults : results)[c.name] = {
       pairStyle: c.style,
       potentialFile: c.file,
       committed: c.committed,
@@ -162,6 +249,7 @@ print "XASFLOW a=$(lx/4:%.17g) ec=$(-pe/atoms:%.17g)"
         boxAngstrom: atoms.boxAngstrom,
         positionsAngstrom: atoms.positions,
         cases: results,
+        kimCrossChecks: kimCrossChecks(results, kimResults),
       },
       1,
     ),

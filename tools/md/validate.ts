@@ -15,7 +15,6 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { toJson, writeFileAtomic } from '../../src/core/atomic-write.js';
-import { analyzeSnapshots } from '../../src/md/analysis/analyze.js';
 import { lammpsInfo } from '../../src/md/lammps/lammps-exec.js';
 import { runLammpsJob } from '../../src/md/lammps/lammps-job.js';
 import { expandJobs } from '../../src/md/protocol/jobs.js';
@@ -23,6 +22,7 @@ import { runProtocol } from '../../src/md/protocol/run-protocol.js';
 import { parseProtocol } from '../../src/md/protocol/schema.js';
 import { statePath } from '../../src/md/protocol/snapshots.js';
 import { readExtendedXyz, writeExtendedXyz } from '../../src/structure/xyz.js';
+import { CI_CRYSTAL, CI_LIQUID, summary } from './validate-lib.js';
 
 const set = process.argv[2] ?? 'ci';
 /** --reuse: keep finished runs in the work folder and only redo the analysis. */
@@ -31,68 +31,12 @@ const work = join(tmpdir(), `xasflow-md-validate-${set}`);
 const zhou = resolve('potentials/Ni_Zhou2004.eam.alloy');
 const MEAM = 'MEAM_LAMMPS_Wagner_2007_Ni__MO_444394830472_000';
 
-/** The small protocols the CI test repeats (keep in sync with test/md/protocol-vs-lammps.test.ts). */
-export const CI_CRYSTAL = {
-  phase: 'crystal',
-  structure: 'fcc',
-  cells: [4, 4, 4],
-  aAngstrom: 3.52,
-  temperaturesK: [300],
-  lattice: 'fixed',
-  equilibrationPs: 1,
-  productionPs: 10,
-  snapshotEveryPs: 0.5,
-};
-export const CI_LIQUID = {
-  phase: 'liquid',
-  cells: [4, 4, 4],
-  aAngstrom: 3.52,
-  temperaturesK: [1750],
-  meltPs: 5,
-  quenchPs: 2,
-  nptPs: 4,
-  equilibrationPs: 1,
-  productionPs: 5,
-  snapshotEveryPs: 0.25,
-  timestepPs: 0.001,
-};
-
 interface Run {
   label: string;
   engine: 'embedded' | 'lammps';
   potential: Record<string, unknown>;
   state: Record<string, unknown>;
   rCut?: number;
-}
-
-function summary(dir: string, rCut?: number, liquid = false) {
-  const a = analyzeSnapshots([dir], { rCutAngstrom: rCut });
-  // Liquids also at the fixed 3.35 Å cutoff of the design note, for comparisons across potentials.
-  const fixed = liquid ? analyzeSnapshots([dir], { rCutAngstrom: 3.35 }) : null;
-  return {
-    ...(fixed
-      ? {
-          at335: {
-            coordination: fixed.shell.coordination,
-            coordinationStdErr: fixed.shell.coordinationStdErr,
-            meanAngstrom: fixed.shell.meanAngstrom,
-            sigma2Angstrom2: fixed.shell.sigma2Angstrom2,
-            badPeaksDeg: fixed.bad.peaksDeg,
-          },
-        }
-      : {}),
-    frames: a.frames,
-    densityPerA3: a.densityPerA3,
-    firstPeakAngstrom: a.firstShell.peakAngstrom,
-    firstPeakHeight: a.firstShell.peakHeight,
-    firstMinimumAngstrom: a.firstShell.minimumAngstrom,
-    coordinationToMinimum: a.firstShell.coordination,
-    shell: a.shell,
-    badPeaksDeg: a.bad.peaksDeg,
-    badCutoffAngstrom: a.bad.cutoffAngstrom,
-    cna: a.cna,
-    perFrame: a.perFrame.map((f) => ({ R1: f.meanR1Angstrom, sigma2: f.sigma2Angstrom2, N: f.coordination })),
-  };
 }
 
 async function main(): Promise<void> {

@@ -10,6 +10,11 @@ import { XasInputError, XasNumericalError } from '../../core/errors.js';
 import { analyzeSnapshots } from '../../md/analysis/analyze.js';
 import { requireLammps } from '../../md/lammps/lammps-exec.js';
 import { runLammpsJob } from '../../md/lammps/lammps-job.js';
+import {
+  defaultPotentialSearch,
+  locateInstalled,
+  potentialFromOption,
+} from '../../md/potential/installed.js';
 import { jobSteps } from '../../md/protocol/embedded-job.js';
 import { expandJobs } from '../../md/protocol/jobs.js';
 import { PRESET_NAMES, type PresetName, protocolPreset } from '../../md/protocol/presets.js';
@@ -24,13 +29,19 @@ function num(v: string | undefined, name: string): number | undefined {
   return x;
 }
 
-async function runCommand(file: string, opts: { workers?: string; dryRun?: boolean }): Promise<void> {
-  const p = readProtocol(file);
+async function runCommand(
+  file: string,
+  opts: { workers?: string; dryRun?: boolean; potential?: string },
+): Promise<void> {
+  const p = readProtocol(file, {
+    potential: opts.potential === undefined ? undefined : potentialFromOption(opts.potential),
+  });
   const jobs = expandJobs(p);
   const states = jobs.flatMap((j) => j.stateIds);
   const done = states.filter((s) => isStateComplete(p.outDir, s));
   process.stdout.write(
-    `${p.name}: ${jobs.length} job(s), ${states.length} state point(s), ${done.length} already complete; engine ${p.engine}; output ${p.outDir}\n`,
+    `${p.name}: ${jobs.length} job(s), ${states.length} state point(s), ${done.length} already complete; engine ${p.engine}; output ${p.outDir}\n` +
+      `potential: ${p.potential.style === 'kim' ? `kim ${p.potential.model}` : `${p.potential.style} ${p.potential.file}`}\n`,
   );
   if (opts.dryRun) {
     for (const j of jobs) {
@@ -124,6 +135,22 @@ function analyzeCommand(
   }
 }
 
+function potentialsCommand(): void {
+  const lines = [
+    'well-known potentials (protocol: "potential": {"installed": NAME}; md run --potential NAME):',
+  ];
+  for (const { name, potential: q, path } of locateInstalled()) {
+    const where = path ?? `not installed (apt-get install ${q.provider})`;
+    lines.push(`  ${name}  ${q.style} ${q.file}`, `      ${q.reference}`, `      ${where}`);
+    if (q.kimModel) lines.push(`      as an OpenKIM model (LAMMPS only): kim:${q.kimModel}`);
+  }
+  const s = defaultPotentialSearch();
+  lines.push(
+    `bare file names are also searched in: ${[...s.dirs, ...s.recursiveDirs.map((d) => `${d}/**`)].join(', ')}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
 function presetCommand(name: string, opts: { out: string; force?: boolean }): void {
   if (!(PRESET_NAMES as readonly string[]).includes(name)) {
     throw new XasInputError(`unknown preset '${name}'`, {
@@ -146,6 +173,10 @@ export function registerMdCommands(program: Command): void {
     .argument('<protocol>', 'protocol file (format: docs/md.md)')
     .option('--workers <n>', 'parallel state points (overrides the protocol)')
     .option('--dry-run', 'list the state points and stop')
+    .option(
+      '--potential <name|file>',
+      'replace the protocol potential: a well-known name (md potentials), kim:<model>, or a .eam/.eam.alloy file',
+    )
     .action(runCommand);
   md.command('analyze')
     .description('g(r), coordination, first-shell <R>/σ², bond-angle distribution and a-CNA of snapshots')
@@ -157,6 +188,11 @@ export function registerMdCommands(program: Command): void {
     .option('--bad-bin <deg>', 'bond-angle bin width (default 1)')
     .option('--types <symbols>', 'element of each LAMMPS dump type, comma separated')
     .action(analyzeCommand);
+  md.command('potentials')
+    .description(
+      'list the well-known potentials (shipped or installed by Debian packages) and where they are',
+    )
+    .action(potentialsCommand);
   md.command('preset')
     .description(`write a protocol preset (${PRESET_NAMES.join(', ')})`)
     .argument('<name>', 'preset name')

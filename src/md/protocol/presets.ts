@@ -4,9 +4,17 @@
  * of 0.02 Å) and liquids (~4000 atoms; 1500–2000 K in 20 K steps; melted at 3000 K and quenched).
  * Starting lattice parameters are close to the Zhou 2004 / MEAM Ni equilibrium volumes; the NPT
  * stage finds a(T). bcc and diamond Ni are unstable for these potentials: their transformed frames
- * are dropped by the a-CNA check (see docs/md.md).
+ * are dropped by the a-CNA check (see docs/md.md). The `-mishin` variants use the Mishin 1999 Ni EAM
+ * (`{"installed": "Mishin1999-Ni"}`: the table Debian lammps-examples installs, found at run time),
+ * whose fcc σ² and liquid density are closer to the paper's MEAM than the shipped Zhou 2004 table's.
  */
-export const PRESET_NAMES = ['paper-crystals', 'paper-liquids', 'quick-check'] as const;
+export const PRESET_NAMES = [
+  'paper-crystals',
+  'paper-liquids',
+  'paper-crystals-mishin',
+  'paper-liquids-mishin',
+  'quick-check',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 const base = (name: string) => ({
@@ -33,8 +41,14 @@ const crystalSampling = {
   snapshotEveryPs: 1,
 };
 
+const MISHIN = { installed: 'Mishin1999-Ni' };
+
 export function protocolPreset(name: PresetName): Record<string, unknown> {
   switch (name) {
+    case 'paper-crystals-mishin':
+      return { ...protocolPreset('paper-crystals'), name, outDir: `md-${name}`, potential: MISHIN };
+    case 'paper-liquids-mishin':
+      return { ...protocolPreset('paper-liquids'), name, outDir: `md-${name}`, potential: MISHIN };
     case 'paper-crystals':
       return {
         ...base(name),

@@ -9,7 +9,7 @@ import { XasInputError } from '../../core/errors.js';
 import { spawnSiblingWorker } from '../../core/worker-url.js';
 import { type JobOutcome, type JobProgress, jobSteps } from './embedded-job.js';
 import { expandJobs, type Job } from './jobs.js';
-import type { Protocol } from './schema.js';
+import { type Protocol, resolveProtocolPotential } from './schema.js';
 import { isStateComplete } from './snapshots.js';
 
 export interface ProtocolRunOptions {
@@ -87,7 +87,11 @@ function runInWorker(
   });
 }
 
-export async function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): Promise<ProtocolRunSummary> {
+export async function runProtocol(
+  protocol: Protocol,
+  opts: ProtocolRunOptions = {},
+): Promise<ProtocolRunSummary> {
+  let p = protocol;
   const t0 = performance.now();
   const jobs = expandJobs(p);
   const summary: ProtocolRunSummary = {
@@ -112,6 +116,8 @@ export async function runProtocol(p: Protocol, opts: ProtocolRunOptions = {}): P
   if (p.engine === 'lammps' && !opts.lammpsRunner && pending.length > 0) {
     throw new XasInputError('no LAMMPS runner given', { field: 'engine' });
   }
+  // A relative or bare potential file name (readProtocol has already resolved those of files).
+  if (pending.length > 0) p = resolveProtocolPotential(p);
   const nWorkers = Math.max(1, Math.min(opts.workers ?? p.workers, pending.length || 1));
   const report = opts.onProgress ?? (() => {});
   const queue = [...pending];

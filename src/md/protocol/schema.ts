@@ -4,11 +4,11 @@
  * Validated with zod; every error names the file and the field path. The format is documented in
  * docs/md.md.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { XasInputError } from '../../core/errors.js';
+import { INSTALLED_NAMES, INSTALLED_POTENTIALS, resolvePotentialFile } from '../potential/installed.js';
 
 const positive = z.number().positive();
 
@@ -19,11 +19,35 @@ const valueList = z.union([
   z.strictObject({ from: z.number(), to: z.number(), step: positive }),
 ]);
 
-const potential = z.discriminatedUnion('style', [
-  z.strictObject({ style: z.literal('eam'), file: z.string().min(1) }),
-  z.strictObject({ style: z.literal('eam/alloy'), file: z.string().min(1) }),
+/** `installed` records the well-known name a table came from (set when the protocol used one). */
+const installedLabel = z.enum(INSTALLED_NAMES as [string, ...string[]]).optional();
+const potentialByStyle = z.discriminatedUnion('style', [
+  z.strictObject({ style: z.literal('eam'), file: z.string().min(1), installed: installedLabel }),
+  z.strictObject({ style: z.literal('eam/alloy'), file: z.string().min(1), installed: installedLabel }),
   z.strictObject({ style: z.literal('kim'), model: z.string().min(1), massAmu: positive.optional() }),
 ]);
+
+/**
+ * A potential is given by style and file (or KIM model), or by a well-known name,
+ * `{"installed": "Mishin1999-Ni"}`, which expands to that table's style and file name (found at run
+ * time where its package installed it; see potential/installed.ts).
+ */
+const potential = z.preprocess((v, ctx) => {
+  if (v === null || typeof v !== 'object' || !('installed' in v) || 'style' in v) return v;
+  const { installed, ...rest } = v as { installed: unknown };
+  const known = typeof installed === 'string' ? INSTALLED_POTENTIALS[installed] : undefined;
+  if (!known || Object.keys(rest).length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      input: v,
+      message: known
+        ? `give either {"installed": name} alone or {style, file}, not both (extra: ${Object.keys(rest).join(', ')})`
+        : `unknown installed potential ${JSON.stringify(installed)}; known: ${INSTALLED_NAMES.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return { style: known.style, file: known.file, installed };
+}, potentialByStyle);
 
 const thermostat = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -163,27 +187,30 @@ export function parseProtocol(value: unknown, source = 'protocol'): Protocol {
   return r.data;
 }
 
-/** Root of the xasflow package (holds potentials/), from src/md/protocol or dist/md/protocol. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
 /**
- * Resolves a potential file named in a protocol: absolute paths as they are; relative ones against
- * the protocol's folder, then the working directory, then the xasflow package (shipped potentials/).
+ * Returns the protocol with its potential file resolved (potential/installed.ts: the protocol's
+ * folder, the working directory, the xasflow package, then the LAMMPS potential folders for a bare
+ * name). Throws XasInputError naming every place looked at, and the package, when it is missing.
  */
-export function resolvePotentialFile(file: string, protocolDir: string): string {
-  if (isAbsolute(file)) return file;
-  for (const base of [protocolDir, process.cwd(), PACKAGE_ROOT]) {
-    const p = resolve(base, file);
-    if (existsSync(p)) return p;
+export function resolveProtocolPotential(
+  p: Protocol,
+  protocolDir = process.cwd(),
+  source?: string,
+): Protocol {
+  if (p.potential.style === 'kim') return p;
+  try {
+    return { ...p, potential: { ...p.potential, file: resolvePotentialFile(p.potential.file, protocolDir) } };
+  } catch (err) {
+    if (err instanceof XasInputError && source) throw new XasInputError(err.message, { file: source });
+    throw err;
   }
-  return resolve(protocolDir, file);
 }
 
 /**
- * Reads and validates a protocol file. outDir resolves against the protocol's folder; potential
- * files as in resolvePotentialFile.
+ * Reads and validates a protocol file. outDir resolves against the protocol's folder; the potential
+ * file as in resolveProtocolPotential. `potential` replaces the file's potential (command line).
  */
-export function readProtocol(path: string): Protocol {
+export function readProtocol(path: string, override: { potential?: unknown } = {}): Protocol {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
@@ -193,9 +220,11 @@ export function readProtocol(path: string): Protocol {
       expected: 'a JSON file',
     });
   }
+  if (override.potential !== undefined && value !== null && typeof value === 'object') {
+    value = { ...value, potential: override.potential };
+  }
   const p = parseProtocol(value, path);
   const base = dirname(resolve(path));
   p.outDir = isAbsolute(p.outDir) ? p.outDir : resolve(base, p.outDir);
-  if (p.potential.style !== 'kim') p.potential.file = resolvePotentialFile(p.potential.file, base);
-  return p;
+  return resolveProtocolPotential(p, base, path);
 }
