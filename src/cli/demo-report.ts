@@ -108,21 +108,21 @@ function lcfTables(r: DemoResults): ReportTable[] {
 function predictTable(r: DemoResults): ReportTable {
   const p = r.cu2sPredict;
   const level = (v: Json) => v.intervals.find((i: Json) => i.level === 0.9);
+  const cell = (v: Json | undefined) => {
+    if (!v) return '–';
+    const iv = level(v);
+    return `${v.mean.toFixed(3)} [${iv.lower.toFixed(3)}, ${iv.upper.toFixed(3)}]`;
+  };
   const rows: (string | number)[][] = [];
   for (const [name, v] of Object.entries<Json>(p.cnn)) {
     const post = p.posterior?.fractions?.[name];
     if (v.mean < 0.01 && !post) continue;
-    const iv = level(v);
-    const pi = post ? level(post) : undefined;
-    rows.push([
-      name,
-      `${v.mean.toFixed(3)} [${iv.lower.toFixed(3)}, ${iv.upper.toFixed(3)}]`,
-      post ? `${post.mean.toFixed(3)} [${pi.lower.toFixed(3)}, ${pi.upper.toFixed(3)}]` : '–',
-    ]);
+    rows.push([name, cell(v), cell(post), cell(post ? p.posteriorCalibrated?.[name] : undefined)]);
   }
   return {
-    caption: 'Cu2S measured at SSRL 4-3, 13 K (not in the training set): composition, mean [90 % interval]',
-    columns: ['reference', 'network (calibrated)', 'MCMC posterior'],
+    caption:
+      'Cu2S measured at SSRL 4-3, 13 K (not in the training set): composition, mean [90 % interval]; the recalibrated posterior intervals reach nominal coverage on held-out synthetic spectra',
+    columns: ['reference', 'network (calibrated)', 'MCMC posterior (credible)', 'posterior (recalibrated)'],
     rows,
   };
 }

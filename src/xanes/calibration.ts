@@ -27,7 +27,8 @@ export const DEFAULT_LEVELS = [0.68, 0.9, 0.95];
 export const DEFAULT_BIN_EDGES = [0, 0.02, 0.1, 0.3, 1];
 const SIGMA_FLOOR = 1e-4;
 
-function binOf(edges: number[], v: number): number {
+/** Bin of a predicted fraction between the edges (last bin closed). */
+export function binOf(edges: number[], v: number): number {
   for (let b = 1; b < edges.length - 1; b++) if (v < edges[b]) return b - 1;
   return edges.length - 2;
 }
@@ -53,7 +54,7 @@ export function fitIntervalCalibration(
   const all = scores.flat().sort((a, b) => a - b);
   const factors = scores.map((s) => {
     const src = s.length >= 30 ? s.sort((a, b) => a - b) : all;
-    return levels.map((q) => src[Math.min(src.length - 1, Math.ceil((src.length + 1) * q) - 1)]);
+    return levels.map((q) => conformalQuantile(src, q));
   });
   return {
     method: 'mondrian-split-conformal',
@@ -63,6 +64,11 @@ export function fitIntervalCalibration(
     counts: scores.map((s) => s.length),
     samples: mean.length,
   };
+}
+
+/** Split-conformal quantile of sorted scores: the ⌈(n + 1)·level⌉-th smallest (the largest if beyond n). */
+export function conformalQuantile(sorted: number[], level: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((sorted.length + 1) * level) - 1)];
 }
 
 export interface CalibratedInterval {

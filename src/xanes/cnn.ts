@@ -19,6 +19,7 @@ import { XasInputError } from '../core/errors.js';
 import { type HeadSpec, type LayerSpec, type ModelSpec, NnModel, resBlock1d } from '../nn/index.js';
 import { type CalibratedInterval, calibratedIntervals, type IntervalCalibration } from './calibration.js';
 import { interpCubic } from './interp.js';
+import type { PosteriorIntervalCalibration } from './posterior-calibration.js';
 import type { SyntheticConfig } from './synthetic-config.js';
 
 export type CnnHead = 'mse+dirichlet' | 'dirichlet';
@@ -44,6 +45,8 @@ export interface XanesCnnMeta {
     seconds: number;
   };
   calibration: IntervalCalibration | null;
+  /** Recalibration of the posterior's intervals (tools/xanes/calibrate-posterior.ts); absent before. */
+  posteriorCalibration?: PosteriorIntervalCalibration | null;
   /** Metrics recorded on the fixed hold-out set (see tools/xanes/train-cnn.ts). */
   validation: Record<string, unknown> | null;
   library?: string;

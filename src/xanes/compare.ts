@@ -3,7 +3,8 @@
  * composition: the network (calibrated intervals), linear combination fitting as an analyst runs it
  * (Larch lincombo_fitall over all combinations of up to four references, bounded, sum to one, best
  * reduced χ², then that combination refitted with Larch's data energy shift; intervals ±z·stderr),
- * and the Bayesian posterior over the references the network finds. Per method: mean absolute error
+ * and the Bayesian posterior over the references the network finds, with its own credible intervals
+ * and with recalibrated ones (posterior-calibration.ts). Per method: mean absolute error
  * over all fractions and over the components present, and the coverage of 68/90/95 % intervals.
  */
 import { type CalibratedInterval, type CoverageReport, measureCoverage } from './calibration.js';
@@ -28,6 +29,8 @@ export interface ComparisonRow {
   cnn: MethodScore;
   lcf: MethodScore;
   posterior: MethodScore | null;
+  /** The posterior with recalibrated intervals (null without a posterior calibration). */
+  posteriorCalibrated: MethodScore | null;
   posteriorSpectra: number;
 }
 
@@ -108,11 +111,15 @@ export function compareMethods(
   };
   // posterior over the network's candidates
   let post: MethodScore | null = null;
+  let postCal: MethodScore | null = null;
   const np = Math.min(o.posteriorSpectra, set.n);
   if (np > 0) {
     t = performance.now();
     const pw = new Float64Array(np * k);
     const piv: CalibratedInterval[][] = [];
+    const cw = new Float64Array(np * k);
+    const civ: CalibratedInterval[][] = [];
+    let calibrated = true;
     for (let r = 0; r < np; r++) {
       const y = Float64Array.from(set.x.subarray(r * L, (r + 1) * L));
       const p = predictComposition(cnn, lib, set.energyEv, y, {
@@ -134,6 +141,12 @@ export function compareMethods(
         pw[r * k + j] = e.mean;
         piv.push(e.intervals);
       });
+      if (p.posteriorCalibrated) {
+        p.posteriorCalibrated.forEach((e, j) => {
+          cw[r * k + j] = e.mean;
+          civ.push(e.intervals);
+        });
+      } else calibrated = false;
       o.onProgress?.('posterior', r + 1, np);
     }
     post = {
@@ -141,6 +154,20 @@ export function compareMethods(
       coverage: measureCoverage(piv, set.y.subarray(0, np * k)),
       secondsPerSpectrum: (performance.now() - t) / 1000 / np,
     };
+    if (calibrated)
+      postCal = {
+        metrics: fractionMetrics(cw, set.y.subarray(0, np * k), k),
+        coverage: measureCoverage(civ, set.y.subarray(0, np * k)),
+        secondsPerSpectrum: post.secondsPerSpectrum,
+      };
   }
-  return { scenario, spectra: set.n, cnn: cnnScore, lcf: lcfScore, posterior: post, posteriorSpectra: np };
+  return {
+    scenario,
+    spectra: set.n,
+    cnn: cnnScore,
+    lcf: lcfScore,
+    posterior: post,
+    posteriorCalibrated: postCal,
+    posteriorSpectra: np,
+  };
 }

@@ -127,7 +127,26 @@ export function predictCharts(
       color: '#2a9d8f',
     },
   ];
-  if (p.posterior) {
+  if (p.posteriorCalibrated) {
+    const pc = p.posteriorCalibrated;
+    fr.push(
+      { name: 'posterior mean', x: idx, y: pc.map((c) => c.mean), color: '#d1495b' },
+      {
+        name: 'posterior 95 % lower (recalibrated)',
+        x: idx,
+        y: pc.map((c) => level(c, 'lower')),
+        dashed: true,
+        color: '#d1495b',
+      },
+      {
+        name: 'posterior 95 % upper (recalibrated)',
+        x: idx,
+        y: pc.map((c) => level(c, 'upper')),
+        dashed: true,
+        color: '#d1495b',
+      },
+    );
+  } else if (p.posterior) {
     const post = p.posterior;
     const at = (name: string) => post.labels.indexOf(name);
     const val = (f: (s: (typeof post.fractions)[number]) => number) =>

@@ -15,6 +15,9 @@ import type { Curve } from './fit-matrix.js';
 import { evalLarchCubic, larchCubic } from './interp.js';
 import { type EnsembleResult, quantileSorted, sampleEnsemble } from './mcmc.js';
 
+/** Default MCMC length per walker. */
+export const POSTERIOR_DEFAULTS = { steps: 5000, burnIn: 1000 };
+
 export interface PosteriorModel {
   energyEv: Float64Array;
   y: Float64Array;
@@ -234,8 +237,8 @@ function sampleOrdered(m: PosteriorModel, opts: PosteriorOptions): PosteriorResu
   const k = m.refs.length;
   const { logp, model, ndim } = makeLogPosterior(m);
   const walkers = opts.walkers ?? Math.max(24, 2 * ndim + 2);
-  const steps = opts.steps ?? 5000;
-  const burnIn = opts.burnIn ?? 1000;
+  const steps = opts.steps ?? POSTERIOR_DEFAULTS.steps;
+  const burnIn = opts.burnIn ?? POSTERIOR_DEFAULTS.burnIn;
   let a0 = 0;
   for (const a of m.alpha) a0 += a;
   const start = opts.start ? Array.from(opts.start) : Array.from(m.alpha, (a) => a / a0);

@@ -14,7 +14,8 @@ import {
 import type { XanesCnn } from './cnn.js';
 import type { Curve } from './fit-matrix.js';
 import type { XanesLibrary } from './library.js';
-import { type PosteriorResult, samplePosterior } from './posterior.js';
+import { POSTERIOR_DEFAULTS, type PosteriorResult, samplePosterior } from './posterior.js';
+import { recalibratePosteriorIntervals, settingMismatch } from './posterior-calibration.js';
 
 export interface ExpectedComposition {
   /** Expected fraction per reference name (normalised to sum one). */
@@ -40,6 +41,8 @@ export interface PredictOptions {
 
 export interface FractionEstimate {
   name: string;
+  /** For recalibrated posterior intervals: 'posterior' (a candidate) or 'network' (not a candidate). */
+  source?: 'posterior' | 'network';
   mean: number;
   sd: number;
   intervals: CalibratedInterval[];
@@ -51,6 +54,12 @@ export interface PredictResult {
   cnnWithPrior: FractionEstimate[] | null;
   candidates: string[];
   posterior: PosteriorResult | null;
+  /**
+   * Every reference's fraction with the posterior's intervals recalibrated on held-out spectra
+   * (posterior-calibration.ts): candidates from the posterior, the rest from the network. Null
+   * without a calibration or when the run's setting differs from the calibrated one (see warnings).
+   */
+  posteriorCalibrated: FractionEstimate[] | null;
   energyEv: Float64Array;
   data: Float64Array;
   warnings: string[];
@@ -169,6 +178,7 @@ export function predictComposition(
       });
   }
   let posterior: PosteriorResult | null = null;
+  let posteriorCalibrated: FractionEstimate[] | null = null;
   if (o.posterior !== false) {
     const grid = cnn.energyEv;
     const inRange: number[] = [];
@@ -220,8 +230,57 @@ export function predictComposition(
       warnings.push(
         `the network assigns ${(100 * outside).toFixed(0)} % to references outside the posterior's candidates`,
       );
+    posteriorCalibrated = recalibrate(cnn, est, posterior, o);
+    if (!posteriorCalibrated && cnn.meta.posteriorCalibration)
+      warnings.push(
+        `posterior intervals not recalibrated: ${settingMismatch(cnn.meta.posteriorCalibration, runSetting(o))}`,
+      );
   }
-  return { labels, cnn: est, cnnWithPrior, candidates, posterior, energyEv, data: norm, warnings };
+  return {
+    labels,
+    cnn: est,
+    cnnWithPrior,
+    candidates,
+    posterior,
+    posteriorCalibrated,
+    energyEv,
+    data: norm,
+    warnings,
+  };
+}
+
+function runSetting(o: PredictOptions) {
+  return {
+    steps: o.steps ?? POSTERIOR_DEFAULTS.steps,
+    burnIn: o.burnIn ?? POSTERIOR_DEFAULTS.burnIn,
+    shiftPriorSdEv: o.shiftPriorSdEv ?? 1,
+    maxCandidates: o.maxCandidates ?? 6,
+    prior: o.prior !== undefined,
+    explicitCandidates: o.candidates !== undefined,
+  };
+}
+
+/** Candidates' posterior intervals recalibrated, the other references' from the network. */
+function recalibrate(
+  cnn: XanesCnn,
+  est: FractionEstimate[],
+  post: PosteriorResult,
+  o: PredictOptions,
+): FractionEstimate[] | null {
+  const cal = cnn.meta.posteriorCalibration;
+  if (!cal || settingMismatch(cal, runSetting(o)) !== null) return null;
+  return est.map((e): FractionEstimate => {
+    const q = post.labels.indexOf(e.name);
+    if (q < 0) return { ...e, source: 'network' };
+    const f = post.fractions[q];
+    return {
+      name: e.name,
+      source: 'posterior',
+      mean: f.mean,
+      sd: f.sd,
+      intervals: recalibratePosteriorIntervals(cal, f.mean, f.median, f.intervals),
+    };
+  });
 }
 
 /** Parses 'NAME:FRACTION,NAME:FRACTION,…' (reference names may contain ':'; the last one separates). */

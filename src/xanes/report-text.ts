@@ -95,5 +95,14 @@ export function predictText(p: PredictResult, label: string): string[] {
       `  energy shift ${post.shiftEv.mean.toFixed(2)} ± ${post.shiftEv.sd.toFixed(2)} eV, noise σ ${post.noiseSigma.mean.toExponential(2)}, acceptance ${post.diagnostics.meanAcceptance.toFixed(2)}`,
     );
   }
+  if (p.posteriorCalibrated) {
+    lines.push('posterior with recalibrated intervals (mean, 90 % interval; * = from the network):');
+    for (const c of p.posteriorCalibrated) {
+      if (c.source === 'network' && c.intervals[1].upper < 0.02) continue;
+      lines.push(
+        `  ${c.name.padEnd(30)} ${c.mean.toFixed(3)}  [${c.intervals[1].lower.toFixed(3)}, ${c.intervals[1].upper.toFixed(3)}]${c.source === 'network' ? ' *' : ''}`,
+      );
+    }
+  }
   return lines;
 }

@@ -106,6 +106,14 @@ export function predictJson(p: PredictResult): Record<string, unknown> {
           diagnostics: post.diagnostics,
         }
       : null,
+    posteriorCalibrated: p.posteriorCalibrated
+      ? Object.fromEntries(
+          p.posteriorCalibrated.map((c) => [
+            c.name,
+            { source: c.source, mean: c.mean, sd: c.sd, intervals: c.intervals },
+          ]),
+        )
+      : null,
     warnings: p.warnings,
   };
 }

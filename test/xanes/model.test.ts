@@ -3,7 +3,8 @@
  * tools/xanes/train-cnn.ts): it reproduces the validation metrics recorded in its description on
  * the same seeded hold-out set (fractions MAE ≤ 0.02, calibrated 90 % intervals covering 87–93 %),
  * recognises independently measured references (other beamlines and temperatures), and the full
- * prediction (network + prior + MCMC posterior) runs on a measured spectrum.
+ * prediction (network + prior + MCMC posterior) runs on a measured spectrum; the posterior's
+ * recalibration applies to the setting it was fitted for.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -13,6 +14,7 @@ import { loadLibrary } from '../../src/xanes/library-file.js';
 import { predictComposition } from '../../src/xanes/predict.js';
 import { prepareSpectrum } from '../../src/xanes/spectrum-input.js';
 import { SyntheticGenerator } from '../../src/xanes/synthetic.js';
+import { noiseOnlyConfig } from '../../src/xanes/synthetic-config.js';
 import { evaluateCnn, type FractionMetrics } from '../../src/xanes/train-pipeline.js';
 
 const DIR = 'models/xanes-cu-k';
@@ -84,4 +86,34 @@ test('prediction with a prior and the MCMC posterior on a measured spectrum', as
     () => predictComposition(cnn, lib, sp.energyEv.slice(0, 40), sp.norm.slice(0, 40), { seed: 1 }),
     /the network needs/,
   );
+});
+
+test('the shipped posterior recalibration applies to the default setting and is refused for others', () => {
+  const cal = cnn.meta.posteriorCalibration;
+  assert.ok(cal, 'meta.json has a posterior calibration (tools/xanes/calibrate-posterior.ts)');
+  assert.equal(cal.method, 'mondrian-split-conformal-scaled-quantiles');
+  assert.deepEqual(cal.levels, [0.68, 0.9, 0.95]);
+  // the posterior's own intervals under-cover where components are present: the factors widen
+  cal.factors.slice(1).forEach((f) => {
+    assert.ok(
+      f.every((v) => v > 1),
+      `factors ${f}`,
+    );
+  });
+  // a network-made spectrum of known composition, so the run is quick and the answer is known
+  const set = new SyntheticGenerator(lib, noiseOnlyConfig(cnn.meta.training.config)).generate(1, 4242);
+  const y = Float64Array.from(set.x);
+  const p = predictComposition(cnn, lib, set.energyEv, y, { seed: 5 });
+  assert.ok(p.posteriorCalibrated, p.warnings.join('; '));
+  assert.equal(p.posteriorCalibrated.length, cnn.meta.labels.length);
+  for (const [j, e] of p.posteriorCalibrated.entries()) {
+    assert.equal(e.source, p.candidates.includes(e.name) ? 'posterior' : 'network');
+    const raw = p.posterior?.fractions[p.posterior.labels.indexOf(e.name)];
+    const i90 = e.intervals[1];
+    if (raw) assert.ok(i90.upper - i90.lower >= raw.intervals[1].upper - raw.intervals[1].lower - 1e-12);
+    else assert.deepEqual(e.intervals, p.cnn[j].intervals);
+  }
+  const short = predictComposition(cnn, lib, set.energyEv, y, { seed: 5, steps: 600, burnIn: 200 });
+  assert.equal(short.posteriorCalibrated, null);
+  assert.ok(short.warnings.some((w) => /not recalibrated: shorter MCMC/.test(w)));
 });

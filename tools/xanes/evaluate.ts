@@ -45,7 +45,7 @@ distortionScenarios(cnn.meta.training.config).forEach((sc, i) => {
   rows.push(row);
   const f = (v: number) => v.toFixed(3);
   console.error(
-    `${sc.name}: MAE cnn ${f(row.cnn.metrics.maeAll)} lcf ${f(row.lcf.metrics.maeAll)} post ${row.posterior ? f(row.posterior.metrics.maeAll) : '-'}; 90 % coverage cnn ${f(row.cnn.coverage.all[1])} lcf ${f(row.lcf.coverage.all[1])} post ${row.posterior ? f(row.posterior.coverage.all[1]) : '-'}`,
+    `${sc.name}: MAE cnn ${f(row.cnn.metrics.maeAll)} lcf ${f(row.lcf.metrics.maeAll)} post ${row.posterior ? f(row.posterior.metrics.maeAll) : '-'}; 90 % coverage cnn ${f(row.cnn.coverage.all[1])} lcf ${f(row.lcf.coverage.all[1])} post ${row.posterior ? f(row.posterior.coverage.all[1]) : '-'} recalibrated ${row.posteriorCalibrated ? f(row.posteriorCalibrated.coverage.all[1]) : '-'}`,
   );
 });
 const doc = {
@@ -62,13 +62,16 @@ const doc = {
 writeFileAtomic(values.out || `${dir}/evaluation.json`, `${toJson(doc, 1)}\n`);
 const pct = (v: number) => `${(100 * v).toFixed(1)}`;
 const f3 = (v: number) => v.toFixed(3);
+const cov = (m: { coverage: { all: number[]; present: number[] } } | null, which: 'all' | 'present') =>
+  m ? pct(m.coverage[which][1]) : '–';
 console.log(
-  '| distortion | MAE all: CNN / LCF / posterior | MAE present: CNN / LCF / posterior | 90 % coverage (%): CNN / LCF / posterior |',
+  '| distortion | MAE all: CNN / LCF / posterior | MAE present: CNN / LCF / posterior | 90 % coverage, all (%): CNN / LCF / posterior / recalibrated | 90 % coverage, present (%): CNN / LCF / posterior / recalibrated | recalibrated posterior coverage at 68 / 95 % (%) |',
 );
-console.log('|---|---|---|---|');
+console.log('|---|---|---|---|---|---|');
 for (const r of rows) {
   const p = r.posterior;
+  const c = r.posteriorCalibrated;
   console.log(
-    `| ${r.scenario} | ${f3(r.cnn.metrics.maeAll)} / ${f3(r.lcf.metrics.maeAll)} / ${p ? f3(p.metrics.maeAll) : '–'} | ${f3(r.cnn.metrics.maePresent)} / ${f3(r.lcf.metrics.maePresent)} / ${p ? f3(p.metrics.maePresent) : '–'} | ${pct(r.cnn.coverage.all[1])} / ${pct(r.lcf.coverage.all[1])} / ${p ? pct(p.coverage.all[1]) : '–'} |`,
+    `| ${r.scenario} | ${f3(r.cnn.metrics.maeAll)} / ${f3(r.lcf.metrics.maeAll)} / ${p ? f3(p.metrics.maeAll) : '–'} | ${f3(r.cnn.metrics.maePresent)} / ${f3(r.lcf.metrics.maePresent)} / ${p ? f3(p.metrics.maePresent) : '–'} | ${cov(r.cnn, 'all')} / ${cov(r.lcf, 'all')} / ${cov(p, 'all')} / ${cov(c, 'all')} | ${cov(r.cnn, 'present')} / ${cov(r.lcf, 'present')} / ${cov(p, 'present')} / ${cov(c, 'present')} | ${c ? `${pct(c.coverage.all[0])} / ${pct(c.coverage.all[2])}` : '–'} |`,
   );
 }
