@@ -7,20 +7,24 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 describe('xasflow demo (npm start)', () => {
+  let base: string;
   let dir: string;
   let run: { status: number | null; stdout: string; stderr: string };
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'xasflow-demo-'));
-    run = spawnSync(process.execPath, ['bin/xasflow.js', 'demo', '--out', dir], {
+    // as `npm start` runs it: a relative --out, resolved against the working directory
+    base = mkdtempSync(join(tmpdir(), 'xasflow-demo-'));
+    dir = join(base, 'out');
+    run = spawnSync(process.execPath, [resolve('bin/xasflow.js'), 'demo', '--out', 'out'], {
+      cwd: base,
       encoding: 'utf8',
       timeout: 300_000,
     });
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => rmSync(base, { recursive: true, force: true }));
 
   it('finishes and writes index.html whose every link and image exists', () => {
     assert.equal(run.status, 0, run.stderr);

@@ -7,7 +7,7 @@
  * DIR/index.html and DIR/summary.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { toJson, writeFileAtomic } from '../../core/atomic-write.js';
@@ -90,8 +90,10 @@ async function figure(outDir: string, name: string, chart: LineChart): Promise<s
   return `${name}.svg`;
 }
 
-export async function runDemo(make: ProgramFactory, outDir: string): Promise<DemoResults> {
+export async function runDemo(make: ProgramFactory, outDirArg: string): Promise<DemoResults> {
   const t0 = performance.now();
+  // absolute, since the MD protocol's relative outDir would resolve against the protocol's folder
+  const outDir = resolve(outDirArg);
   const dir = (d: string) => {
     const p = join(outDir, d);
     mkdirSync(p, { recursive: true });
