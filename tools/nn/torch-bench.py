@@ -15,8 +15,26 @@ MAX_THREADS = int(sys.argv[1])
 for var in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS', 'OPENBLAS_NUM_THREADS'):
     os.environ[var] = str(MAX_THREADS)
 
+import ctypes  # noqa: E402
+
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
+
+
+def openblas_handle():
+    """The OpenBLAS torch calls for dense layers (Debian: libblas.so.3 forwards to it). Its pthread
+    pool ignores torch.set_num_threads, so the thread count is also set here; None if not found."""
+    for name in ('libopenblas.so.0', 'libopenblas.so'):
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError:
+            continue
+        if hasattr(lib, 'openblas_set_num_threads'):
+            return lib
+    return None
+
+
+OPENBLAS = openblas_handle()
 
 
 
@@ -108,14 +126,16 @@ def main():
     cnn_train, cnn_infer = steps(Cnn(), torch.randn(256, 1, 256), [torch.randn(256, 8), torch.randn(256, 1)],
                                  1e-3, 64, 256)
     figures = {'mlpTrain': mlp_train, 'mlpInfer': mlp_infer, 'cnnTrain': cnn_train, 'cnnInfer': cnn_infer}
-    print(json.dumps({'ready': True, 'torch': torch.__version__, 'mkldnn': torch.backends.mkldnn.is_available()}),
-          flush=True)
+    print(json.dumps({'ready': True, 'torch': torch.__version__, 'mkldnn': torch.backends.mkldnn.is_available(),
+                      'openblasThreadsSet': OPENBLAS is not None}), flush=True)
     for line in sys.stdin:
         parts = line.split()
         if not parts:
             continue
         fig, threads, seconds = parts[0], int(parts[1]), float(parts[2])
         torch.set_num_threads(threads)
+        if OPENBLAS is not None:
+            OPENBLAS.openblas_set_num_threads(threads)
         step, batch = figures[fig]
         wall, cpu = rate(step, batch, seconds)
         print(json.dumps({'rate': wall, 'cpuRate': cpu}), flush=True)
