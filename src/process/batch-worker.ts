@@ -1,6 +1,7 @@
 /**
- * Worker thread of processBatch: runs processSpectrum on the items it is sent and posts each result
- * back (array buffers transferred, not copied) or the error that item raised.
+ * Worker thread of processBatch: runs processSpectrum on the chunk of items it is sent and posts the
+ * chunk's results back in one message (array buffers transferred, not copied), with the error of
+ * each item that failed.
  */
 import { parentPort } from 'node:worker_threads';
 import { type ProcessParams, processSpectrum } from './chain.js';
@@ -22,21 +23,29 @@ export function collectBuffers(value: unknown, into: Set<ArrayBuffer> = new Set(
   return into;
 }
 
+/** One item's outcome as posted back. */
+export type WorkerOutcome =
+  | { index: number; ok: true; result: ReturnType<typeof processSpectrum> }
+  | { index: number; ok: false; error: { name: string; message: string } };
+
+// One message per chunk (all results, buffers transferred): the per-message cost on the receiving
+// thread is paid once per chunk instead of once per spectrum.
 parentPort?.on('message', (msg: { run: number; items: WorkerItem[] }) => {
-  const run = msg.run;
+  const outcomes: WorkerOutcome[] = [];
+  const transfer = new Set<ArrayBuffer>();
   for (const item of msg.items) {
     try {
       const result = processSpectrum(item.energyEv, item.mu, item.params);
-      parentPort?.postMessage({ run, index: item.index, ok: true, result }, [...collectBuffers(result)]);
+      collectBuffers(result, transfer);
+      outcomes.push({ index: item.index, ok: true, result });
     } catch (err) {
       const e = err as Error;
-      parentPort?.postMessage({
-        run,
+      outcomes.push({
         index: item.index,
         ok: false,
         error: { name: e?.name ?? 'Error', message: e?.message ?? String(err) },
       });
     }
   }
-  parentPort?.postMessage({ run, done: true });
+  parentPort?.postMessage({ run: msg.run, outcomes }, [...transfer]);
 });

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { XasInputError } from '../core/errors.js';
 import { spawnSiblingWorker } from '../core/worker-url.js';
-import type { WorkerItem } from './batch-worker.js';
+import type { WorkerItem, WorkerOutcome } from './batch-worker.js';
 import { type ProcessParams, type ProcessResult, processSpectrum } from './chain.js';
 
 export interface BatchItem {
@@ -31,7 +31,7 @@ export interface BatchOptions {
   workers?: number;
   /** Run on this pool instead of a temporary one (workers is then ignored). */
   pool?: ProcessPool;
-  /** Items sent to a worker at a time, default 4. */
+  /** Items sent to a worker at a time, default 8 (two chunks per worker are kept in flight). */
   chunkSize?: number;
   /** Called after every finished item. */
   onProgress?: (done: number, total: number, outcome: BatchOutcome) => void;
@@ -48,14 +48,7 @@ export interface BatchResult {
   workers: number;
 }
 
-type WorkerMessage = {
-  run: number;
-  done?: boolean;
-  index: number;
-  ok: boolean;
-  result?: ProcessResult;
-  error?: { name: string; message: string };
-};
+type WorkerMessage = { run: number; outcomes: WorkerOutcome[] };
 
 class Tally {
   readonly outcomes: (BatchOutcome | undefined)[];
@@ -97,7 +90,6 @@ function runOne(item: BatchItem, index: number, params: ProcessParams | undefine
 /** Worker threads kept alive between batches. Call close() when done. */
 export class ProcessPool {
   private readonly workers: Worker[] = [];
-  private readonly idle: Worker[] = [];
   private run = 0;
   private busy = false;
   private onMessage: (w: Worker, msg: WorkerMessage) => void = () => {};
@@ -114,7 +106,6 @@ export class ProcessPool {
       w.on('message', (msg: WorkerMessage) => this.onMessage(w, msg));
       w.on('error', (err) => this.onError(err));
       this.workers.push(w);
-      this.idle.push(w);
     }
   }
 
@@ -127,7 +118,8 @@ export class ProcessPool {
     const run = ++this.run;
     const total = items.length;
     const tally = new Tally(total, opts.onProgress);
-    const chunk = Math.max(1, Math.trunc(opts.chunkSize ?? 4));
+    // small batches are split evenly over the workers' two in-flight chunks
+    const chunk = Math.max(1, Math.min(Math.trunc(opts.chunkSize ?? 8), Math.ceil(total / (2 * this.size))));
     let next = 0;
     let cancelled = false;
     try {
@@ -158,28 +150,20 @@ export class ProcessPool {
           return true;
         };
         this.onMessage = (w, msg) => {
-          if (msg.done) {
-            if (msg.run === run) inFlight--;
-            this.idle.push(w);
-            if (!cancelled) {
-              const ready = this.idle.splice(0);
-              for (const x of ready) if (!dispatch(x)) this.idle.push(x);
-              if (inFlight === 0 && next >= total) settle();
+          if (msg.run !== run) return;
+          inFlight--;
+          if (!cancelled) {
+            for (const o of msg.outcomes) {
+              const id = items[o.index].id;
+              tally.record(
+                o.ok
+                  ? { index: o.index, id, ok: true, result: o.result as ProcessResult }
+                  : { index: o.index, id, ok: false, error: o.error },
+              );
             }
-            return;
+            dispatch(w);
           }
-          if (msg.run !== run || cancelled) return;
-          const id = items[msg.index].id;
-          tally.record(
-            msg.ok
-              ? { index: msg.index, id, ok: true, result: msg.result as ProcessResult }
-              : {
-                  index: msg.index,
-                  id,
-                  ok: false,
-                  error: msg.error ?? { name: 'Error', message: 'unknown error' },
-                },
-          );
+          if (inFlight === 0 && (cancelled || next >= total)) settle();
         };
         this.onError = (err) => {
           cancelled = true;
@@ -187,9 +171,11 @@ export class ProcessPool {
         };
         if (opts.signal?.aborted) return onAbort();
         opts.signal?.addEventListener('abort', onAbort, { once: true });
-        const ready = this.idle.splice(0);
-        for (const x of ready) if (!dispatch(x)) this.idle.push(x);
-        if (inFlight === 0 && next >= total) settle();
+        // Two chunks per worker in flight, so a worker never waits for the round trip. Chunks of an
+        // earlier, cancelled run may still be queued on a worker: their results carry the old run
+        // number and are ignored.
+        for (let depth = 0; depth < 2; depth++) for (const w of this.workers) dispatch(w);
+        if (inFlight === 0) settle();
       });
     } finally {
       this.busy = false;
@@ -206,7 +192,6 @@ export class ProcessPool {
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
-    this.idle.length = 0;
   }
 }
 
